@@ -1,0 +1,75 @@
+"""Whoosh analyzers for Vietnamese: syllables with offsets into the original text, in folded, exact and compound forms.
+
+Word segmentation happens before analysis (see `segment.mark_compounds`): it replaces the space inside each compound
+word with JOINER, which keeps every offset, so these analyzers stay free of any model and pickle cleanly into the index.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from unidecode import unidecode
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
+
+from indexer.syllable import canonical_tones
+
+JOINER = "_"
+# Numbers keep their separators ("26,5", "2.200"); everything else is a run of letters or digits.
+SYLLABLE_PATTERN = r"\d+(?:[.,]\d+)+|[^\W_]+"
+COMPOUND_PATTERN = r"[^\W_]+(?:_[^\W_]+)+"
+_NOT_FOLDED = re.compile(r"[^0-9a-z_]+")
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lowercase ASCII form of a word: diacritics dropped, đ → d ("Hội" → "hoi")."""
+    return _NOT_FOLDED.sub("", unidecode(word).lower())
+
+
+@lru_cache(maxsize=200_000)
+def exact(word: str) -> str:
+    """Lowercase accented form with one tone-mark placement, so "Hoà" and "hòa" are the same word."""
+    return canonical_tones(word.lower())
+
+
+class FoldFilter(Filter):
+    """Replaces each token's text by its folded form; drops tokens that fold to nothing (emoji, symbols)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            if t.text:
+                yield t
+
+
+class ExactFilter(Filter):
+    """Replaces each token's text by its exact form: lowercase, accents kept, tone placement made canonical."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = exact(t.text)
+            yield t
+
+
+def folded_analyzer():
+    """Diacritic-insensitive syllables: what every query word matches, and what phrases and highlights use."""
+    return RegexTokenizer(SYLLABLE_PATTERN) | FoldFilter()
+
+
+def exact_analyzer():
+    """Accented syllables: lets the search service rank exact-diacritic matches first."""
+    return RegexTokenizer(SYLLABLE_PATTERN) | LowercaseFilter() | ExactFilter()
+
+
+def compound_analyzer():
+    """Exact compound words marked by segmentation ("Thủ_tướng" → "thủ_tướng"); single syllables are skipped."""
+    return RegexTokenizer(COMPOUND_PATTERN) | LowercaseFilter() | ExactFilter()
+
+
+def syllables(text: str) -> list[str]:
+    """The syllables of a text as written, in order: the query side's tokenizer, the same rule as the index's."""
+    return _SYLLABLE.findall(text)
+
+
+_SYLLABLE = re.compile(SYLLABLE_PATTERN)

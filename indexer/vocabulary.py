@@ -1,0 +1,101 @@
+"""The index's own vocabulary, computed once per build: which accented words and compounds each folded form stands for.
+
+It answers the query side's questions without scanning the index: the likely accented form of "hoi dam", the
+compounds an accent-free pair may be, whether a Telex-decoded word exists, and spelling corrections.
+"""
+from __future__ import annotations
+
+import json
+import string
+from collections import defaultdict
+from pathlib import Path
+
+from indexer.analysis import JOINER, fold
+
+FILE = "vocabulary.json"
+PER_FORM = 6           # accented variants kept for each folded form
+MIN_COMPOUND_DF = 2    # compounds seen in one article only are mostly segmentation noise
+_LETTERS = string.ascii_lowercase + string.digits
+
+
+class Vocabulary:
+    """Folded form → accented forms with document frequencies, for syllables and for compounds."""
+
+    def __init__(self, syllables: dict[str, list], compounds: dict[str, list]) -> None:
+        self.syllables = syllables
+        self.compounds = compounds
+        self._exact = {form for forms in syllables.values() for form, _ in forms}
+
+    @classmethod
+    def from_reader(cls, reader) -> "Vocabulary":
+        """Read the exact-syllable and compound lexicons of an index (one pass over each)."""
+        return cls(_grouped(reader, ("title_exact", "body_exact"), 1),
+                   _grouped(reader, ("title_cw", "body_cw"), MIN_COMPOUND_DF))
+
+    @classmethod
+    def load(cls, directory: Path) -> "Vocabulary":
+        path = Path(directory) / FILE
+        if not path.exists():
+            return cls({}, {})
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["syllables"], data["compounds"])
+
+    def save(self, directory: Path) -> None:
+        data = {"syllables": self.syllables, "compounds": self.compounds}
+        (Path(directory) / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def knows(self, exact_word: str) -> bool:
+        """Whether this accented, lowercase word occurs in the index."""
+        return exact_word in self._exact
+
+    def doc_freq(self, folded: str) -> int:
+        return sum(df for _, df in self.syllables.get(folded, ()))
+
+    def accented(self, folded: str) -> str | None:
+        """The most frequent accented form of a folded syllable."""
+        forms = self.syllables.get(folded)
+        return forms[0][0] if forms else None
+
+    def compound_forms(self, folded_parts: list[str]) -> list[str]:
+        """The accented compounds ("thủ_tướng") that these folded syllables may spell, most frequent first."""
+        return [form for form, _ in self.compounds.get(JOINER.join(folded_parts), ())]
+
+    def correction(self, folded: str) -> str | None:
+        """A clearly more frequent folded word one edit away, for a word the index barely knows."""
+        own = self.doc_freq(folded)
+        best, best_df = None, max(own * 20, 2)
+        for candidate in _one_edit(folded):
+            df = self.doc_freq(candidate)
+            if df > best_df:
+                best, best_df = candidate, df
+        return best
+
+
+def build_vocabulary(index, directory: Path) -> Vocabulary:
+    """Compute the vocabulary of a committed index and save it beside the index files."""
+    with index.reader() as reader:
+        vocabulary = Vocabulary.from_reader(reader)
+    vocabulary.save(directory)
+    return vocabulary
+
+
+def _grouped(reader, fieldnames: tuple[str, ...], min_df: int) -> dict[str, list]:
+    counts: dict[str, int] = defaultdict(int)
+    for fieldname in fieldnames:
+        if fieldname in reader.indexed_field_names():
+            for term, info in reader.iter_field(fieldname):
+                counts[term.decode("utf-8")] += info.doc_frequency()
+    groups: dict[str, list] = defaultdict(list)
+    for form, df in counts.items():
+        if df >= min_df:
+            groups[fold(form)].append((form, df))
+    return {key: sorted(forms, key=lambda f: (-f[1], f[0]))[:PER_FORM] for key, forms in groups.items()}
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | swaps | replaces | inserts) - {word}
