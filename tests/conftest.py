@@ -1,0 +1,1 @@
+"""Shared fixtures: tiny indexes built in temporary directories from articles the tests own."""
