@@ -18,7 +18,7 @@ JOINER = "_"
 # Numbers keep their separators ("26,5", "2.200"); everything else is a run of letters or digits.
 SYLLABLE_PATTERN = r"\d+(?:[.,]\d+)+|[^\W_]+"
 COMPOUND_PATTERN = r"[^\W_]+(?:_[^\W_]+)+"
-_NOT_FOLDED = re.compile(r"[^0-9a-z_]+")
+_NOT_FOLDED = re.compile(r"[^0-9a-z_.,]+")
 
 
 @lru_cache(maxsize=200_000)

@@ -59,7 +59,7 @@ def parse_line(raw: bytes, path: str, number: int) -> Article | Rejection:
         return Rejection(path, number, reason)
 
     if len(raw) > MAX_LINE_BYTES:
-        return reject(f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
+        return reject(f"line longer than {MAX_LINE_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

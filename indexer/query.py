@@ -1,4 +1,4 @@
-"""The query syntax a journalist types: words (all must match), "phrases", -excluded, OR, and title: prefixes.
+"""The query syntax a journalist types: words (all must match), "phrases", -excluded (or NOT), OR, title: prefixes.
 
 Parsing yields plain data (clauses of syllables); `ranking.to_whoosh` turns it into a Whoosh query. Raw Telex or VNI
 keystrokes are decoded here, word by word, so the rest of the search sees the Vietnamese the user meant.
@@ -71,21 +71,23 @@ def parse(text: str, decode: Callable[[str], str] | None = None) -> ParsedQuery:
     text = clean(text)
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"Câu tìm kiếm quá dài ({len(text)} ký tự); tối đa {MAX_QUERY_CHARS} ký tự.")
-    query, pending_or = ParsedQuery(), False
+    query, pending_or, pending_not = ParsedQuery(), False, False
     for match in _CLAUSE.finditer(text):
-        if match["word"] == "OR" and not match["neg"] and not match["field"]:
-            pending_or = bool(query.groups)
+        operator = match["word"] if not match["neg"] and not match["field"] else None
+        if operator in ("OR", "AND", "NOT"):
+            pending_or = operator == "OR" and bool(query.groups)
+            pending_not = operator == "NOT"
             continue
         clause = _clause(match, decode)
         if clause is None:
             continue
-        if match["neg"]:
+        if match["neg"] or pending_not:
             query.excluded.append(clause)
         elif pending_or:
             query.groups[-1].append(clause)
         else:
             query.groups.append([clause])
-        pending_or = False
+        pending_or = pending_not = False
     if len(query.words()) > MAX_QUERY_WORDS:
         raise QueryError(f"Câu tìm kiếm có quá nhiều từ; tối đa {MAX_QUERY_WORDS} từ.")
     return query
