@@ -25,11 +25,20 @@ class FacetColumns:
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
-        def column(name: str) -> list[str]:
-            return [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in reader.column_reader(name)]
+        countries = [tuple(v.split(",")) if v else () for v in _column(reader, "countries")]
+        return cls(countries, _column(reader, "year"), _column(reader, "month"))
 
-        countries = [tuple(v.split(",")) if v else () for v in column("countries")]
-        return cls(countries, column("year"), column("month"))
+
+def _column(reader, name: str) -> list[str]:
+    """One value per document number; a segment where no document has the field has no column at all."""
+    values: list[str] = []
+    for leaf, _offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if leaf.has_column(name):
+            values += [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in leaf.column_reader(name)]
+        else:
+            values += [""] * count
+    return values
 
 
 class CountryFacet:

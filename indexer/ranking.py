@@ -30,8 +30,8 @@ DEFAULT_WEIGHTS = Weights()
 
 def to_whoosh(parsed: ParsedQuery, vocabulary: Vocabulary, weights: Weights = DEFAULT_WEIGHTS,
               partial: bool = False) -> wq.Query:
-    """All groups required (or, with `partial`, as many as possible), bonuses optional, exclusions removed."""
-    required = [_group(group, weights) for group in parsed.groups]
+    """All groups required (or, with `partial`, any of them), bonuses optional, exclusions removed."""
+    required = required_groups(parsed, weights)
     positive = wq.Or(required) if partial else wq.And(required)
     bonuses = _bonuses(parsed, vocabulary, weights)
     if bonuses:
@@ -39,6 +39,11 @@ def to_whoosh(parsed: ParsedQuery, vocabulary: Vocabulary, weights: Weights = DE
     if parsed.excluded:
         positive = wq.AndNot(positive, exclusion(parsed, weights))
     return positive
+
+
+def required_groups(parsed: ParsedQuery, weights: Weights = DEFAULT_WEIGHTS) -> list[wq.Query]:
+    """One query per group of the parsed query: what "all words must match" requires."""
+    return [_group(group, weights) for group in parsed.groups]
 
 
 def exclusion(parsed: ParsedQuery, weights: Weights = DEFAULT_WEIGHTS) -> wq.Query:

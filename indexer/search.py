@@ -6,6 +6,8 @@ stays open and is reopened only when a build publishes a new generation or an ad
 from __future__ import annotations
 
 import threading
+from collections import Counter
+import warnings
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from indexer.analysis import fold
 from indexer.facets import CountryFacet, DateFacet, FacetColumns
 from indexer.highlight import mark_all, snippet
 from indexer.query import ParsedQuery, QueryError, parse
-from indexer.ranking import DEFAULT_WEIGHTS, Weights, exclusion, to_whoosh
+from indexer.ranking import DEFAULT_WEIGHTS, Weights, exclusion, required_groups, to_whoosh
 from indexer.request import BadRequest, SearchRequest
 from indexer.suggest import suggest
 from indexer.telex import decode_query_word
@@ -99,13 +101,18 @@ class SearchService:
 
 
 def _load(generation: Path, now: float) -> _Opened:
-    try:
-        index = whoosh_index.open_dir(str(generation))
-        searcher = index.searcher()
-        columns = FacetColumns.load(searcher.reader())
-    except Exception as err:  # a damaged index must give a clear message, never a traceback
-        raise IndexUnavailable(f"the index at {generation} cannot be opened ({err}): run `make index`") from err
-    return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, now)
+    # Whoosh leaves the files of a half-opened index to be closed when the failure is freed: do that quietly
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            index = whoosh_index.open_dir(str(generation))
+            searcher = index.searcher()
+            columns = FacetColumns.load(searcher.reader())
+        except Exception as err:  # a damaged index must give a clear message, never a traceback
+            problem = f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`"
+        else:
+            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, now)
+    raise IndexUnavailable(problem)
 
 
 class _Search:
@@ -118,11 +125,11 @@ class _Search:
     def run(self) -> dict:
         partial = False
         allowed = self._filter_docs()
-        query = self._query(partial=False)
+        query = self._query()
         matching = self._matching(query, allowed)
         if not matching and len(self.parsed.groups) > 1:
             partial, query = True, self._query(partial=True)
-            matching = self._matching(query, allowed)
+            matching = self._most_words(self._matching(query, allowed))
         return {
             "query": self.request.q,
             "searched": self.parsed.searched,
@@ -135,7 +142,7 @@ class _Search:
             "suggestion": suggest(self.parsed, self.opened.vocabulary),
         }
 
-    def _query(self, partial: bool) -> wq.Query:
+    def _query(self, partial: bool = False) -> wq.Query:
         if self.parsed.is_empty():
             everything = wq.Every()
             return wq.AndNot(everything, exclusion(self.parsed, self.weights)) if self.parsed.excluded else everything
@@ -155,6 +162,14 @@ class _Search:
     def _matching(self, query: wq.Query, allowed: set[int] | None) -> set[int]:
         docs = set(self.searcher.docs_for_query(query))
         return docs & allowed if allowed is not None else docs
+
+    def _most_words(self, matching: set[int]) -> set[int]:
+        """Of the partial matches, those that have the most of the query's words."""
+        counts: Counter = Counter()
+        for group in required_groups(self.parsed, self.weights):
+            counts.update(d for d in self.searcher.docs_for_query(group) if d in matching)
+        most = max(counts.values(), default=0)
+        return {d for d, n in counts.items() if n == most}
 
     def _hits(self, query: wq.Query, matching: set[int]) -> list[dict]:
         r = self.request

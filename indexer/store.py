@@ -60,7 +60,7 @@ def new_generation(root: Path) -> Path:
     """A fresh hidden directory to build into; leftovers of killed builds are swept first (the lock is held)."""
     for stale in Path(root).glob(".building-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    path = Path(root) / f".building-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path = Path(root) / f".building-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     path.mkdir(parents=True)
     return path
 

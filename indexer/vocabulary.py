@@ -62,8 +62,7 @@ class Vocabulary:
 
     def correction(self, folded: str) -> str | None:
         """A clearly more frequent folded word one edit away, for a word the index barely knows."""
-        own = self.doc_freq(folded)
-        best, best_df = None, max(own * 20, 2)
+        best, best_df = None, self.doc_freq(folded) * 20
         for candidate in _one_edit(folded):
             df = self.doc_freq(candidate)
             if df > best_df:

@@ -70,4 +70,4 @@ def test_an_overlong_line_is_rejected_and_reading_goes_on(tmp_path, monkeypatch)
     monkeypatch.setattr("indexer.jsonl.MAX_LINE_BYTES", 1000)
     path = tmp_path / "long.jsonl"
     path.write_bytes(line(GOOD | {"body": "x" * 5000}) + line(GOOD))
-    assert list(read_jsonl(path)) == [Rejection(str(path), 1, "line longer than 1000 bytes"), GOOD_ARTICLE]
+    assert list(read_jsonl(path)) == [Rejection(str(path), 1, "line longer than 1,000 bytes"), GOOD_ARTICLE]

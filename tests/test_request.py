@@ -19,7 +19,7 @@ def test_defaults():
     ({"page": ["0"]}, "'page' must be from 1 to 10,000, not 0"),
     ({"page": ["1000000000"]}, "'page' must be a whole number from 1 to 10,000, not '1000000000'"),
     ({"page": ["x"]}, "'page' must be a whole number from 1 to 10,000, not 'x'"),
-    ({"per_page": ["1000000"]}, "'per_page' must be a whole number from 1 to 100, not '1000000'"),
+    ({"per_page": ["1000000"]}, "'per_page' must be from 1 to 100, not 1,000,000"),
     ({"per_page": ["101"]}, "'per_page' must be from 1 to 100, not 101"),
     ({"page": ["200"], "per_page": ["100"]}, "page 200 is beyond the first 10,000 results; narrow the search"),
     ({"from": ["2025-13-45"]}, "'from' must be a date as YYYY-MM-DD, not '2025-13-45'"),

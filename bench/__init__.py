@@ -1,0 +1,1 @@
+"""Benchmarks on the shared corpus: build time, query latency in process and over HTTP."""
