@@ -1,0 +1,42 @@
+import pytest
+
+from indexer.telex import decode_query, decode_query_word, decode_telex, decode_vni
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("hooij", "hội"), ("ddamf", "đàm"), ("thur", "thủ"), ("tuowngs", "tướng"), ("nguowif", "người"),
+    ("vieetj", "việt"), ("vietej", "việt"), ("dduwowcj", "được"), ("quoocs", "quốc"), ("giaos", "giáo"),
+    ("khoer", "khỏe"), ("thuyr", "thủy"), ("hoaf", "hòa"), ("uwngs", "ứng"), ("tuw", "tư"), ("gif", "gì"),
+    ("chaoz", "chao"), ("thuowngr", "thưởng"),
+])
+def test_telex(typed, meant):
+    assert decode_telex(typed) == meant
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("vie6t5", "việt"), ("d9a2m", "đàm"), ("thuy3", "thủy"), ("nguo7i2", "người"), ("a8n1", "ắn"),
+])
+def test_vni(typed, meant):
+    assert decode_vni(typed) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "facebook", "trump", "lavrov", "kyrgyzstan", "mass", "boss", "covid19", "u23", "2025", "nam", "ba", "xin",
+    "hội", "Việt",
+])
+def test_words_that_are_not_keystrokes_stay(word):
+    assert decode_query_word(word) == word
+
+
+def test_case_is_kept():
+    assert [decode_query_word(w) for w in ("Hooij", "HOOIJ", "Vie6t5")] == ["Hội", "HỘI", "Việt"]
+
+
+def test_a_word_the_index_knows_as_typed_is_not_decoded():
+    known = {"has", "há"}.__contains__
+    assert decode_query_word("has", known=known) == "has"
+    assert decode_query_word("phaps", known=known) == "pháp"
+
+
+def test_decode_query():
+    assert decode_query("hooij ddamf thur tuowngs trump") == "hội đàm thủ tướng trump"
