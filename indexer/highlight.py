@@ -26,9 +26,14 @@ class MarkFormatter(wh.Formatter):
         return f"<mark>{html.escape(wh.get_text(text, token, replace), quote=False)}</mark>"
 
     def format_fragment(self, fragment, replace: bool = False) -> str:
+        text = fragment.text
+        while fragment.endchar < len(text) and not text[fragment.endchar].isspace():
+            fragment.endchar += 1  # keep the punctuation around the words at the edges: "Tashkent.", "(Nga"
+        while fragment.startchar > 0 and not text[fragment.startchar - 1].isspace():
+            fragment.startchar -= 1
         out = super().format_fragment(fragment, replace)
-        before = "… " if fragment.startchar > 0 else ""
-        after = " …" if fragment.endchar < len(fragment.text.rstrip()) else ""
+        before = "… " if text[:fragment.startchar].strip() else ""
+        after = " …" if text[fragment.endchar:].strip() else ""
         return before + out.strip() + after
 
     def format(self, fragments, replace: bool = False) -> str:

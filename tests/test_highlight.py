@@ -1,0 +1,30 @@
+from indexer.highlight import mark_all, snippet
+
+LONG = ("Mở đầu bài viết với nhiều thông tin không liên quan đến chủ đề chính của câu chuyện hôm nay. " * 4
+        + "Thủ tướng hội đàm với Tổng thống tại Tashkent. "
+        + "Phần còn lại của bài viết nói về thời tiết và giao thông trong thành phố vào cuối tuần. " * 4)
+
+
+def test_matched_syllables_are_marked_as_one_word_on_the_accented_text():
+    assert snippet("Thủ tướng hội đàm tại Tashkent.", {"hoi", "dam"}) == "Thủ tướng <mark>hội đàm</mark> tại Tashkent."
+
+
+def test_everything_but_the_marks_is_escaped():
+    assert snippet('<script>alert("x")</script> hội đàm & <b>', {"hoi"}) == (
+        '&lt;script&gt;alert("x")&lt;/script&gt; <mark>hội</mark> đàm &amp; &lt;b&gt;')
+
+
+def test_a_fragment_cut_out_of_a_long_text_has_ellipses_and_keeps_closing_punctuation():
+    cut = snippet(LONG, {"tashkent"})
+    assert cut.startswith("… ") and cut.endswith(" …") and "<mark>Tashkent</mark>." in cut
+    assert len(cut) < 300
+
+
+def test_no_match_gives_the_opening_of_the_text():
+    assert snippet(LONG, {"kyrgyzstan"}) == LONG[:LONG.rfind(" ", 0, 240)] + " …"
+
+
+def test_mark_all_keeps_line_breaks_and_marks_every_match():
+    assert mark_all("Hội đàm.\nHai bên hội đàm & ký kết.", {"hoi", "dam"}) == (
+        "<mark>Hội đàm</mark>.\nHai bên <mark>hội đàm</mark> &amp; ký kết.")
+    assert mark_all("a < b", set()) == "a &lt; b"
