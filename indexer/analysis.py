@@ -29,7 +29,7 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def exact(word: str) -> str:
-    """Lowercase accented form with one tone-mark placement, so "Hoà" and "hòa" are the same word."""
+    """Lowercase accented form with one tone-mark placement, so "Hòa" and "hoà" are the same word."""
     return canonical_tones(word.lower())
 
 

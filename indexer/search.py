@@ -177,7 +177,10 @@ class _Search:
         if r.sort == "date" or self.parsed.is_empty():
             results = self.searcher.search(query, filter=matching, limit=wanted,
                                            sortedby=FieldFacet("date", reverse=True))
-            ranked = [(hit.score or 0.0, hit.fields()) for hit in results]
+            page = [hit.docnum for hit in results][wanted - r.per_page:]
+            scores = self._scores(query, page)
+            ranked = [(0.0, {})] * (wanted - r.per_page) + [
+                (scores.get(d, 0.0), self.searcher.stored_fields(d)) for d in page]
         else:
             results = self.searcher.search(query, filter=matching, limit=wanted + TIE_MARGIN)
             ranked = sorted(((hit.score, hit.fields()) for hit in results),
@@ -185,6 +188,12 @@ class _Search:
             ranked.sort(key=lambda sf: -round(sf[0], 6))  # stable: equal scores stay newest first
         terms = {fold(w) for w in self.parsed.words()}
         return [_hit(fields, score, terms) for score, fields in ranked[wanted - r.per_page: wanted]]
+
+    def _scores(self, query: wq.Query, docs: list[int]) -> dict[int, float]:
+        """Relevance scores of a date-sorted page, so `score` means the same whatever the sort."""
+        if not docs or self.parsed.is_empty():
+            return {}
+        return {hit.docnum: hit.score for hit in self.searcher.search(query, filter=set(docs), limit=len(docs))}
 
     def _facets(self, matching: set[int]) -> dict:
         columns, r = self.opened.columns, self.request

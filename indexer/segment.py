@@ -9,35 +9,56 @@ from __future__ import annotations
 import string
 
 from indexer.analysis import JOINER
+from indexer.syllable import canonical_tones
 
 _PUNCTUATION = frozenset(string.punctuation)
 
 
 def mark_compounds(text: str) -> str:
-    """Return `text` with the space inside every pyvi compound replaced by JOINER, line by line."""
+    """Return `text` with the space inside every pyvi compound replaced by JOINER, line by line.
+
+    pyvi sees the text with canonical tone placement (the placement of its dictionary), so "hòa bình" and
+    "hoà bình" segment alike; the joiners are then written into the text as it was.
+    """
     if JOINER in text:
         text = text.replace(JOINER, " ")
-    return "\n".join(_mark_line(line) for line in text.split("\n"))
+    canonical = canonical_tones(text)
+    if len(canonical) != len(text):
+        canonical = text
+    chars, offset = list(text), 0
+    for line in canonical.split("\n"):
+        for at in _joints(line):
+            chars[offset + at] = JOINER
+        offset += len(line) + 1
+    return "".join(chars)
 
 
-def _mark_line(line: str) -> str:
+def _joints(line: str) -> list[int]:
+    """The offsets of the spaces inside the line's compound words."""
     from pyvi.ViTokenizer import ViTokenizer  # noqa: PLC0415 - loads the CRF model once per process
 
     _, tokens = ViTokenizer.sylabelize(line)
     if len(tokens) < 2:
-        return line
+        return []
     labels = ViTokenizer.model.predict([ViTokenizer.sent2features(tokens, False)])[0]
-    chars = list(line)
+    joints: list[int] = []
     cursor, prev_end, prev = 0, -1, ""
     for token, label in zip(tokens, labels):
         start = line.find(token, cursor)
         if start < 0:  # sylabelize changed the text (it should not on NFC input): stop marking this line
             break
-        if prev and label == "I_W" and start == prev_end + 1 and line[prev_end] == " " and _joinable(prev, token):
-            chars[prev_end] = JOINER
+        if (prev and label == "I_W" and start == prev_end + 1 and line[prev_end] == " " and _joinable(prev, token)
+                and _known_after_name(prev, token, ViTokenizer.bi_grams)):
+            joints.append(prev_end)
         cursor = prev_end = start + len(token)
         prev = token
-    return "".join(chars)
+    return joints
+
+
+def _known_after_name(prev: str, token: str, bigrams: set[str]) -> bool:
+    """A capitalised syllable glues to a lowercase one only as a word pyvi's dictionary knows ("Bộ trưởng"), so a
+    name does not swallow the verb after it ("Lê Hoài Trung hội đàm" is not one word)."""
+    return not (prev[0].isupper() and token[0].islower()) or f"{prev.lower()} {token.lower()}" in bigrams
 
 
 def _joinable(prev: str, token: str) -> bool:

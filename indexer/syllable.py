@@ -26,6 +26,7 @@ uê uêch uênh uôc uôi uôm uôn uông uôt uơ uy uya uych uyên uyêt uyn u
 ươc ươi ươm ươn ương ươp ươt ươu y yêm yên yêng yêt yêu
 """.split())
 STOPS = ("c", "ch", "p", "t")  # a syllable closed by a stop takes only the sắc or nặng tone
+NEW_STYLE = ("oa", "oe", "uy")  # "hoà", "khoẻ", "thuỷ": the placement of pyvi's dictionary and of school books
 _LETTERS = re.compile(r"[^\W\d_]+")
 _PARTS = re.compile(r"^(ngh|ng|gh|gi|kh|ch|nh|ph|qu|th|tr|[bcdđghklmnprstvx]?)([aăâeêioôơuưy]+)(ch|ng|nh|[cmnpt]?)$")
 
@@ -69,7 +70,7 @@ def is_syllable(word: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def canonical_syllable(word: str) -> str:
-    """One word with its tone mark moved to the canonical place ("hoà" → "hòa"); other words unchanged."""
+    """One word with its tone mark moved to the canonical place ("hòa" → "hoà"); other words unchanged."""
     lower = word.lower()
     parts = split(lower)
     if parts is None or not parts.tone:
@@ -99,14 +100,14 @@ def _untoned(word: str) -> tuple[str | None, str]:
 
 
 def _tone_position(vowels: str, closed: bool) -> int:
-    """Where the tone goes in a vowel group: the modified vowel (ơ of ươ), else the traditional placement."""
+    """Where the tone goes in a vowel group: the modified vowel (ơ of ươ), else the main vowel ("hoà", "mùa")."""
     modified = [i for i, v in enumerate(vowels) if v in "ăâêôơư"]
     if modified:
         return modified[-1]
     if len(vowels) == 3:
         return 1
     if len(vowels) == 2:
-        return 1 if closed else 0
+        return 1 if closed or vowels in NEW_STYLE else 0
     return 0
 
 

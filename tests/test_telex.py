@@ -6,7 +6,7 @@ from indexer.telex import decode_query, decode_query_word, decode_telex, decode_
 @pytest.mark.parametrize("typed, meant", [
     ("hooij", "hội"), ("ddamf", "đàm"), ("thur", "thủ"), ("tuowngs", "tướng"), ("nguowif", "người"),
     ("vieetj", "việt"), ("vietej", "việt"), ("dduwowcj", "được"), ("quoocs", "quốc"), ("giaos", "giáo"),
-    ("khoer", "khỏe"), ("thuyr", "thủy"), ("hoaf", "hòa"), ("uwngs", "ứng"), ("tuw", "tư"), ("gif", "gì"),
+    ("khoer", "khoẻ"), ("thuyr", "thuỷ"), ("hoaf", "hoà"), ("uwngs", "ứng"), ("tuw", "tư"), ("gif", "gì"),
     ("chaoz", "chao"), ("thuowngr", "thưởng"),
 ])
 def test_telex(typed, meant):
@@ -14,7 +14,7 @@ def test_telex(typed, meant):
 
 
 @pytest.mark.parametrize("typed, meant", [
-    ("vie6t5", "việt"), ("d9a2m", "đàm"), ("thuy3", "thủy"), ("nguo7i2", "người"), ("a8n1", "ắn"),
+    ("vie6t5", "việt"), ("d9a2m", "đàm"), ("thuy3", "thuỷ"), ("nguo7i2", "người"), ("a8n1", "ắn"),
 ])
 def test_vni(typed, meant):
     assert decode_vni(typed) == meant
