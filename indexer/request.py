@@ -54,15 +54,15 @@ class SearchRequest:
 
     def check(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadRequest(f"'from' ({self.date_from}) is after 'to' ({self.date_to})")
+            raise BadRequest(f"'from' ({self.date_from}) sau 'to' ({self.date_to}): ngày bắt đầu phải trước ngày kết thúc")
         if self.page * self.per_page > MAX_RESULTS_WINDOW:
-            raise BadRequest(f"page {self.page} is beyond the first {MAX_RESULTS_WINDOW:,} results; narrow the search")
+            raise BadRequest(f"trang {self.page} vượt quá {MAX_RESULTS_WINDOW:,} kết quả đầu tiên; hãy thu hẹp tìm kiếm")
 
 
 def _country(value: str) -> str:
     code = value.strip().upper()
     if not is_country_code(code):
-        raise BadRequest(f"unknown country code {value.strip()[:20]!r}: use ISO 3166-1 alpha-2 codes such as VN, CN, RU")
+        raise BadRequest(f"không có mã quốc gia {value.strip()[:20]!r}: dùng mã ISO 3166-1 hai chữ cái như VN, CN, RU")
     return code
 
 
@@ -74,7 +74,7 @@ def _iso_date(name: str, value: str | None) -> str | None:
     except ValueError:
         parsed = None
     if parsed is None or len(value) != 10:
-        raise BadRequest(f"'{name}' must be a date as YYYY-MM-DD, not {value[:30]!r}")
+        raise BadRequest(f"'{name}' phải là ngày dạng YYYY-MM-DD, không phải {value[:30]!r}")
     return value
 
 
@@ -83,13 +83,13 @@ def _date_facet(value: str | None) -> str | None:
         return value
     match = _DATE_FACET.match(value)
     if not match or (match[2] and not 1 <= int(match[2]) <= 12):
-        raise BadRequest(f"'date' must be a year (2025), a month (2025-03) or '{UNDATED}', not {value[:30]!r}")
+        raise BadRequest(f"'date' phải là năm (2025), tháng (2025-03) hoặc '{UNDATED}', không phải {value[:30]!r}")
     return value
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise BadRequest(f"'{name}' must be one of {', '.join(allowed)}, not {value[:30]!r}")
+        raise BadRequest(f"'{name}' phải là một trong {', '.join(allowed)}, không phải {value[:30]!r}")
     return value
 
 
@@ -97,8 +97,8 @@ def _integer(name: str, value: str | None, default: int, maximum: int) -> int:
     if value is None:
         return default
     if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise BadRequest(f"'{name}' must be a whole number from 1 to {maximum:,}, not {value[:30]!r}")
+        raise BadRequest(f"'{name}' phải là số nguyên từ 1 đến {maximum:,}, không phải {value[:30]!r}")
     number = int(value)
     if not 1 <= number <= maximum:
-        raise BadRequest(f"'{name}' must be from 1 to {maximum:,}, not {number:,}")
+        raise BadRequest(f"'{name}' phải từ 1 đến {maximum:,}, không phải {number:,}")
     return number

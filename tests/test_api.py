@@ -111,13 +111,13 @@ def test_json_keeps_vietnamese_unescaped(client):
 
 
 @pytest.mark.parametrize("url, message", [
-    ("/api/search?q=hoi+dam&page=0", "'page' must be from 1 to 10,000, not 0"),
-    ("/api/search?q=hoi+dam&page=two", "'page' must be a whole number from 1 to 10,000, not 'two'"),
+    ("/api/search?q=hoi+dam&page=0", "'page' phải từ 1 đến 10,000, không phải 0"),
+    ("/api/search?q=hoi+dam&page=two", "'page' phải là số nguyên từ 1 đến 10,000, không phải 'two'"),
     ("/api/search?q=hoi+dam&country=XX",
-     "unknown country code 'XX': use ISO 3166-1 alpha-2 codes such as VN, CN, RU"),
-    ("/api/search?q=hoi+dam&from=2025-12-31&to=2025-01-01", "'from' (2025-12-31) is after 'to' (2025-01-01)"),
-    ("/api/search?q=hoi+dam&from=31/12/2025", "'from' must be a date as YYYY-MM-DD, not '31/12/2025'"),
-    ("/api/search?q=hoi+dam&sort=popular", "'sort' must be one of relevance, date, not 'popular'"),
+     "không có mã quốc gia 'XX': dùng mã ISO 3166-1 hai chữ cái như VN, CN, RU"),
+    ("/api/search?q=hoi+dam&from=2025-12-31&to=2025-01-01", "'from' (2025-12-31) sau 'to' (2025-01-01): ngày bắt đầu phải trước ngày kết thúc"),
+    ("/api/search?q=hoi+dam&from=31/12/2025", "'from' phải là ngày dạng YYYY-MM-DD, không phải '31/12/2025'"),
+    ("/api/search?q=hoi+dam&sort=popular", "'sort' phải là một trong relevance, date, không phải 'popular'"),
     ("/api/search?q=" + "a" * 501, "Câu tìm kiếm quá dài (501 ký tự); tối đa 500 ký tự."),
 ])
 def test_bad_parameters_are_400(client, url, message):

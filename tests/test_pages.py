@@ -115,9 +115,9 @@ def test_missing_index_gives_a_friendly_503_page(tmp_path):
 
 def test_bad_parameters_show_the_message_inline_with_400(client):
     html = page(client, "/?q=hoi+dam&page=0", 400)
-    assert str(escape("'page' must be from 1 to 10,000, not 0")) in html
+    assert str(escape("'page' phải từ 1 đến 10,000, không phải 0")) in html
     assert 'name="q" value="hoi dam"' in html and "Traceback" not in html
-    assert "'from' (2025-12-31) is after 'to' (2025-01-01)" in page(
+    assert "'from' (2025-12-31) sau 'to' (2025-01-01): ngày bắt đầu phải trước ngày kết thúc" in page(
         client, "/?q=x&from=2025-12-31&to=2025-01-01", 400).replace("&#39;", "'")
     assert "Câu tìm kiếm quá dài" in page(client, "/?q=" + "a" * 600, 400)
 

@@ -16,18 +16,18 @@ def test_defaults():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"page": ["0"]}, "'page' must be from 1 to 10,000, not 0"),
-    ({"page": ["1000000000"]}, "'page' must be a whole number from 1 to 10,000, not '1000000000'"),
-    ({"page": ["x"]}, "'page' must be a whole number from 1 to 10,000, not 'x'"),
-    ({"per_page": ["1000000"]}, "'per_page' must be from 1 to 100, not 1,000,000"),
-    ({"per_page": ["101"]}, "'per_page' must be from 1 to 100, not 101"),
-    ({"page": ["200"], "per_page": ["100"]}, "page 200 is beyond the first 10,000 results; narrow the search"),
-    ({"from": ["2025-13-45"]}, "'from' must be a date as YYYY-MM-DD, not '2025-13-45'"),
-    ({"to": ["5/3/2025"]}, "'to' must be a date as YYYY-MM-DD, not '5/3/2025'"),
-    ({"from": ["2025-02-01"], "to": ["2025-01-01"]}, "'from' (2025-02-01) is after 'to' (2025-01-01)"),
-    ({"country": ["XX"]}, "unknown country code 'XX': use ISO 3166-1 alpha-2 codes such as VN, CN, RU"),
-    ({"sort": ["random"]}, "'sort' must be one of relevance, date, not 'random'"),
-    ({"date": ["2025-13"]}, "'date' must be a year (2025), a month (2025-03) or 'undated', not '2025-13'"),
+    ({"page": ["0"]}, "'page' phải từ 1 đến 10,000, không phải 0"),
+    ({"page": ["1000000000"]}, "'page' phải là số nguyên từ 1 đến 10,000, không phải '1000000000'"),
+    ({"page": ["x"]}, "'page' phải là số nguyên từ 1 đến 10,000, không phải 'x'"),
+    ({"per_page": ["1000000"]}, "'per_page' phải từ 1 đến 100, không phải 1,000,000"),
+    ({"per_page": ["101"]}, "'per_page' phải từ 1 đến 100, không phải 101"),
+    ({"page": ["200"], "per_page": ["100"]}, "trang 200 vượt quá 10,000 kết quả đầu tiên; hãy thu hẹp tìm kiếm"),
+    ({"from": ["2025-13-45"]}, "'from' phải là ngày dạng YYYY-MM-DD, không phải '2025-13-45'"),
+    ({"to": ["5/3/2025"]}, "'to' phải là ngày dạng YYYY-MM-DD, không phải '5/3/2025'"),
+    ({"from": ["2025-02-01"], "to": ["2025-01-01"]}, "'from' (2025-02-01) sau 'to' (2025-01-01): ngày bắt đầu phải trước ngày kết thúc"),
+    ({"country": ["XX"]}, "không có mã quốc gia 'XX': dùng mã ISO 3166-1 hai chữ cái như VN, CN, RU"),
+    ({"sort": ["random"]}, "'sort' phải là một trong relevance, date, không phải 'random'"),
+    ({"date": ["2025-13"]}, "'date' phải là năm (2025), tháng (2025-03) hoặc 'undated', không phải '2025-13'"),
 ])
 def test_bad_parameters_say_what_is_wrong(params, message):
     with pytest.raises(BadRequest) as caught:
