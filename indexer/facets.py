@@ -1,12 +1,16 @@
-"""Facets: per-document values read once per searcher into arrays, counted over every matching document.
+"""Facets: per-value document bitmaps built once per searcher, counted over every matching document with `&`.
 
 Each facet is a small class that counts and then presents plain dicts `{"value", "label", "count", "selected"}`.
 """
 from __future__ import annotations
 
-from collections import Counter
+import sys
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
+
+from indexer import docsets
 
 from indexer.countries import country_name
 from indexer.schema import UNDATED
@@ -17,16 +21,42 @@ UNDATED_LABEL = "Không rõ ngày"
 
 @dataclass(frozen=True)
 class FacetColumns:
-    """Each document's countries, year and month, indexed by Whoosh document number."""
+    """Per facet value, the bitmap of its documents; and the documents in date order, for date sorts and ranges."""
 
-    countries: list[tuple[str, ...]]
-    years: list[str]
-    months: list[str]
+    countries: dict[str, int]
+    years: dict[str, int]
+    months: dict[str, int]
+    dated: list[tuple[str, int]]   # (date, docnum), oldest first: date ranges are two bisections
+    newest: list[int]              # docnums, newest first, undated last
+    rank: list[int]                # each docnum's place in `newest`
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
-        countries = [tuple(v.split(",")) if v else () for v in _column(reader, "countries")]
-        return cls(countries, _column(reader, "year"), _column(reader, "month"))
+        size = reader.doc_count_all()
+        countries = [v.split(",") if v else () for v in _column(reader, "countries")]
+        dates = _column(reader, "date")
+        dated = sorted((d, doc) for doc, d in enumerate(dates) if d)
+        undated = [doc for doc, d in enumerate(dates) if not d]
+        newest = [doc for _, doc in sorted(dated, key=lambda dd: (dd[0], -dd[1]), reverse=True)] + undated
+        rank = [0] * size
+        for place, doc in enumerate(newest):
+            rank[doc] = place
+        return cls(_bitmaps(countries, size), _bitmaps(([v] for v in _column(reader, "year")), size),
+                   _bitmaps(([v] for v in _column(reader, "month")), size), dated, newest, rank)
+
+    def date_range(self, start: str | None, end: str | None) -> int:
+        """The bitmap of the documents dated from `start` to `end`, both included (either may be open)."""
+        lo = bisect_left(self.dated, (start, -1)) if start else 0
+        hi = bisect_right(self.dated, (end, sys.maxsize)) if end else len(self.dated)
+        return docsets.from_ids((doc for _, doc in self.dated[lo:hi]), len(self.newest))
+
+
+def _bitmaps(values: Iterable[Iterable[str]], size: int) -> dict[str, int]:
+    bufs: dict[str, bytearray] = defaultdict(lambda: bytearray((size + 7) // 8))
+    for doc, keys in enumerate(values):
+        for key in keys:
+            bufs[key][doc >> 3] |= 1 << (doc & 7)
+    return {key: int.from_bytes(buf, "little") for key, buf in bufs.items() if key}
 
 
 def _column(reader, name: str) -> list[str]:
@@ -46,11 +76,8 @@ class CountryFacet:
 
     name = "country"
 
-    def count(self, columns: FacetColumns, docnums: Iterable[int]) -> Counter:
-        counts: Counter = Counter()
-        for doc in docnums:
-            counts.update(columns.countries[doc])
-        return counts
+    def count(self, columns: FacetColumns, matching: int) -> Counter:
+        return _counts(columns.countries, matching)
 
     def present(self, counts: Counter, selected: Iterable[str]) -> list[dict]:
         chosen = set(selected)
@@ -64,13 +91,8 @@ class DateFacet:
 
     name = "date"
 
-    def count(self, columns: FacetColumns, docnums: Iterable[int]) -> tuple[Counter, Counter]:
-        years: Counter = Counter()
-        months: Counter = Counter()
-        for doc in docnums:
-            years[columns.years[doc]] += 1
-            months[columns.months[doc]] += 1
-        return years, months
+    def count(self, columns: FacetColumns, matching: int) -> tuple[Counter, Counter]:
+        return _counts(columns.years, matching), _counts(columns.months, matching)
 
     def present(self, counts: tuple[Counter, Counter], selected: str | None) -> list[dict]:
         years, months = counts
@@ -82,6 +104,11 @@ class DateFacet:
         if years.get(UNDATED):
             items.append(_item(UNDATED, UNDATED_LABEL, years[UNDATED], selected))
         return items
+
+
+def _counts(bitmaps: dict[str, int], matching: int) -> Counter:
+    counts = Counter({value: (matching & bitmap).bit_count() for value, bitmap in bitmaps.items()})
+    return +counts  # drop the zeros
 
 
 def _item(value: str, label: str, count: int, selected: str | None) -> dict:

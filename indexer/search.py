@@ -6,7 +6,7 @@ stays open and is reopened only when a build publishes a new generation or an ad
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from itertools import islice
 import warnings
 import time
 from dataclasses import dataclass
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.sorting import FieldFacet
 
-from indexer import store
+from indexer import docsets, store
+from indexer.docsets import DocSets
 from indexer.analysis import fold
 from indexer.facets import CountryFacet, DateFacet, FacetColumns
 from indexer.highlight import mark_all, snippet
@@ -28,6 +28,7 @@ from indexer.telex import decode_query_word
 from indexer.vocabulary import Vocabulary
 
 RECHECK_SECONDS = 1.0
+DIRECT_SCORING = 2_000  # a filtered set this small is scored document by document
 TIE_MARGIN = 10  # extra hits fetched so that ties at the page edge are ordered by date too
 __all__ = ["SearchService", "SearchRequest", "BadRequest", "QueryError", "IndexUnavailable"]
 IndexUnavailable = store.IndexUnavailable
@@ -40,6 +41,7 @@ class _Opened:
     searcher: object
     vocabulary: Vocabulary
     columns: FacetColumns
+    docsets: DocSets
     checked: float
 
 
@@ -111,33 +113,40 @@ def _load(generation: Path, now: float) -> _Opened:
         except Exception as err:  # a damaged index must give a clear message, never a traceback
             problem = f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`"
         else:
-            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, now)
+            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, DocSets(searcher), now)
     raise IndexUnavailable(problem)
 
 
 class _Search:
-    """One request's work: filters, matching set, page of hits, facets, suggestion."""
+    """One request's work: filters, matching set, page of hits, facets, suggestion.
+
+    Sets of documents are bitmaps (`docsets`); Whoosh scores only what is ranked: the top of an unfiltered
+    search with its optimized collector, or the few documents left by a filter, each scored on its own.
+    """
 
     def __init__(self, opened: _Opened, request: SearchRequest, parsed: ParsedQuery, weights: Weights) -> None:
         self.opened, self.request, self.parsed, self.weights = opened, request, parsed, weights
-        self.searcher = opened.searcher
+        self.searcher, self.sets, self.columns = opened.searcher, opened.docsets, opened.columns
 
     def run(self) -> dict:
-        partial = False
         allowed = self._filter_docs()
         query = self._query()
-        matching = self._matching(query, allowed)
+        unfiltered = self.sets.of(query)
+        matching, partial = unfiltered & allowed, False
         if not matching and len(self.parsed.groups) > 1:
             partial, query = True, self._query(partial=True)
-            matching = self._most_words(self._matching(query, allowed))
+            unfiltered = self.sets.of(query)
+            matching = self._most_words(unfiltered & allowed)
+        total = matching.bit_count()
+        exact = unfiltered if matching == unfiltered else None  # the optimized collector needs no filter
         return {
             "query": self.request.q,
             "searched": self.parsed.searched,
-            "total": len(matching),
+            "total": total,
             "page": self.request.page,
             "per_page": self.request.per_page,
             "partial": partial,
-            "hits": self._hits(query, matching) if matching else [],
+            "hits": self._hits(query, matching, total, unfiltered.bit_count(), exact is not None) if total else [],
             "facets": self._facets(matching),
             "suggestion": suggest(self.parsed, self.opened.vocabulary),
         }
@@ -148,59 +157,84 @@ class _Search:
             return wq.AndNot(everything, exclusion(self.parsed, self.weights)) if self.parsed.excluded else everything
         return to_whoosh(self.parsed, self.opened.vocabulary, self.weights, partial=partial)
 
-    def _filter_docs(self) -> set[int] | None:
-        r = self.request
-        parts: list[wq.Query] = [wq.Term("countries", c) for c in r.countries]
+    def _filter_docs(self) -> int:
+        r, columns, allowed = self.request, self.columns, self.sets.all
+        for code in r.countries:
+            allowed &= columns.countries.get(code, 0)
         if r.date_from or r.date_to:
-            parts.append(wq.TermRange("date", r.date_from, r.date_to))
+            allowed &= columns.date_range(r.date_from, r.date_to)
         if r.date:
-            parts.append(wq.Term("month" if len(r.date) == 7 else "year", r.date))
-        if not parts:
-            return None
-        return set(self.searcher.docs_for_query(wq.And(parts)))
+            allowed &= (columns.months if len(r.date) == 7 else columns.years).get(r.date, 0)
+        return allowed
 
-    def _matching(self, query: wq.Query, allowed: set[int] | None) -> set[int]:
-        docs = set(self.searcher.docs_for_query(query))
-        return docs & allowed if allowed is not None else docs
-
-    def _most_words(self, matching: set[int]) -> set[int]:
+    def _most_words(self, matching: int) -> int:
         """Of the partial matches, those that have the most of the query's words."""
-        counts: Counter = Counter()
+        at_least = [matching]  # at_least[k]: documents with at least k of the groups
         for group in required_groups(self.parsed, self.weights):
-            counts.update(d for d in self.searcher.docs_for_query(group) if d in matching)
-        most = max(counts.values(), default=0)
-        return {d for d, n in counts.items() if n == most}
+            docs = self.sets.of(group)
+            at_least = [at_least[0]] + [at_least[k] | (at_least[k - 1] & docs) for k in range(1, len(at_least))] \
+                + [at_least[-1] & docs]
+        return next((docs for docs in reversed(at_least[1:]) if docs), 0)
 
-    def _hits(self, query: wq.Query, matching: set[int]) -> list[dict]:
+    def _hits(self, query: wq.Query, matching: int, total: int, unfiltered: int, exact: bool) -> list[dict]:
         r = self.request
         wanted = r.page * r.per_page
         if r.sort == "date" or self.parsed.is_empty():
-            results = self.searcher.search(query, filter=matching, limit=wanted,
-                                           sortedby=FieldFacet("date", reverse=True))
-            page = [hit.docnum for hit in results][wanted - r.per_page:]
-            scores = self._scores(query, page)
-            ranked = [(0.0, {})] * (wanted - r.per_page) + [
-                (scores.get(d, 0.0), self.searcher.stored_fields(d)) for d in page]
+            page = self._newest(matching, total, wanted)[wanted - r.per_page:]
+            scores = dict((d, sc) for sc, d in self._score_docs(query, sorted(page))) if not self.parsed.is_empty() else {}
+            ranked = [(scores.get(d, 0.0), d) for d in page]
         else:
-            results = self.searcher.search(query, filter=matching, limit=wanted + TIE_MARGIN)
-            ranked = sorted(((hit.score, hit.fields()) for hit in results),
-                            key=lambda sf: sf[1].get("date") or "", reverse=True)
-            ranked.sort(key=lambda sf: -round(sf[0], 6))  # stable: equal scores stay newest first
+            top = self._top(query, matching, total, unfiltered, exact, wanted + TIE_MARGIN)
+            dates = {d: self.searcher.stored_fields(d).get("date") or "" for _, d in top}
+            ranked = sorted(top, key=lambda sd: dates[sd[1]], reverse=True)
+            ranked.sort(key=lambda sd: -round(sd[0], 6))  # stable: equal scores stay newest first
+            ranked = ranked[wanted - r.per_page: wanted]
         terms = {fold(w) for w in self.parsed.words()}
-        return [_hit(fields, score, terms) for score, fields in ranked[wanted - r.per_page: wanted]]
+        return [_hit(self.searcher.stored_fields(d), score, terms) for score, d in ranked]
 
-    def _scores(self, query: wq.Query, docs: list[int]) -> dict[int, float]:
-        """Relevance scores of a date-sorted page, so `score` means the same whatever the sort."""
-        if not docs or self.parsed.is_empty():
-            return {}
-        return {hit.docnum: hit.score for hit in self.searcher.search(query, filter=set(docs), limit=len(docs))}
+    def _newest(self, matching: int, total: int, wanted: int) -> list[int]:
+        """The first `wanted` matching documents, newest first."""
+        if total <= DIRECT_SCORING:
+            return sorted(docsets.to_ids(matching), key=self.columns.rank.__getitem__)[:wanted]
+        inside = docsets.Membership(matching)
+        return list(islice((d for d in self.columns.newest if d in inside), wanted))
 
-    def _facets(self, matching: set[int]) -> dict:
-        columns, r = self.opened.columns, self.request
+    def _top(self, query: wq.Query, matching: int, total: int, unfiltered: int, exact: bool,
+             limit: int) -> list[tuple[float, int]]:
+        """The `limit` best (score, docnum) of the matching set."""
+        if not exact and total <= DIRECT_SCORING:
+            return sorted(self._score_docs(query, docsets.to_ids(matching)), key=lambda sd: (-sd[0], sd[1]))[:limit]
+        inside = None if exact else docsets.Membership(matching)
+        # a filter keeps about total/unfiltered of the hits: ask Whoosh for enough of them, more if that fell short
+        asked = limit if exact else min(unfiltered, int(limit * unfiltered / total * 1.5) + 50)
+        while True:
+            hits = [(hit.score, hit.docnum) for hit in self.searcher.search(query, limit=asked)]
+            kept = hits if inside is None else [(sc, d) for sc, d in hits if d in inside]
+            if len(kept) >= limit or asked >= unfiltered:
+                return kept[:limit]
+            asked *= 4
+
+    def _score_docs(self, query: wq.Query, docs: list[int]) -> list[tuple[float, int]]:
+        """The relevance score of each of these documents (ascending docnums), a skip through the postings each."""
+        scored, context = [], self.searcher.context()
+        for leaf, offset in self.searcher.leaf_searchers():
+            local = [d - offset for d in docs if offset <= d < offset + leaf.doc_count_all()]
+            matcher = query.matcher(leaf, context) if local else None
+            for doc in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < doc:
+                    matcher.skip_to(doc)
+                if matcher.is_active() and matcher.id() == doc:
+                    scored.append((matcher.score(), doc + offset))
+        return scored
+
+    def _facets(self, matching: int) -> dict:
+        r = self.request
         country, date = CountryFacet(), DateFacet()
         return {
-            country.name: country.present(country.count(columns, matching), r.countries),
-            date.name: date.present(date.count(columns, matching), r.date),
+            country.name: country.present(country.count(self.columns, matching), r.countries),
+            date.name: date.present(date.count(self.columns, matching), r.date),
         }
 
 
