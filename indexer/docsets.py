@@ -9,6 +9,7 @@ from collections import OrderedDict
 from functools import reduce
 from typing import Iterable
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -32,6 +33,12 @@ def to_ids(bitmap: int) -> list[int]:
             base = at * 8
             out.extend(base + b for b in _BITS[byte])
     return out
+
+
+def to_mask(bitmap: int, size: int) -> np.ndarray:
+    """The bitmap as a boolean array of `size` entries, for NumPy."""
+    raw = np.frombuffer(bitmap.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
 
 
 class Membership:

@@ -12,11 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer import docsets, store
 from indexer.docsets import DocSets
+from indexer.scoring import Unsupported, VectorScorer
 from indexer.analysis import fold
 from indexer.facets import CountryFacet, DateFacet, FacetColumns
 from indexer.highlight import mark_all, snippet
@@ -42,6 +44,7 @@ class _Opened:
     vocabulary: Vocabulary
     columns: FacetColumns
     docsets: DocSets
+    scorer: VectorScorer | None
     checked: float
 
 
@@ -113,8 +116,16 @@ def _load(generation: Path, now: float) -> _Opened:
         except Exception as err:  # a damaged index must give a clear message, never a traceback
             problem = f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`"
         else:
-            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, DocSets(searcher), now)
+            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, DocSets(searcher),
+                           _vector_scorer(searcher), now)
     raise IndexUnavailable(problem)
+
+
+def _vector_scorer(searcher) -> VectorScorer | None:
+    try:
+        return VectorScorer(searcher)
+    except Unsupported:
+        return None
 
 
 class _Search:
@@ -202,6 +213,11 @@ class _Search:
     def _top(self, query: wq.Query, matching: int, total: int, unfiltered: int, exact: bool,
              limit: int) -> list[tuple[float, int]]:
         """The `limit` best (score, docnum) of the matching set."""
+        if self.opened.scorer is not None:
+            try:
+                return self._top_vectorized(query, matching, limit)
+            except Unsupported:
+                pass
         if not exact and total <= DIRECT_SCORING:
             return sorted(self._score_docs(query, docsets.to_ids(matching)), key=lambda sd: (-sd[0], sd[1]))[:limit]
         inside = None if exact else docsets.Membership(matching)
@@ -213,6 +229,16 @@ class _Search:
             if len(kept) >= limit or asked >= unfiltered:
                 return kept[:limit]
             asked *= 4
+
+    def _top_vectorized(self, query: wq.Query, matching: int, limit: int) -> list[tuple[float, int]]:
+        scores = self.opened.scorer.scores(query)
+        docs = np.flatnonzero(docsets.to_mask(matching, len(scores)))
+        ranked = scores[docs]
+        if len(docs) > limit:
+            best = np.argpartition(-ranked, limit - 1)[:limit]
+            docs, ranked = docs[best], ranked[best]
+        order = np.lexsort((docs, -ranked))
+        return [(float(ranked[i]), int(docs[i])) for i in order]
 
     def _score_docs(self, query: wq.Query, docs: list[int]) -> list[tuple[float, int]]:
         """The relevance score of each of these documents (ascending docnums), a skip through the postings each."""

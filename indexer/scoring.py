@@ -1,0 +1,133 @@
+"""BM25F scores of every matching document at once, with NumPy: the numbers Whoosh's matchers would give, computed
+a posting list at a time instead of a document at a time.
+
+Whoosh stays the index: postings, lengths and statistics are read from it; this module only does its arithmetic
+over arrays (Whoosh's BM25F: idf · tf·(K1+1) / (tf + K1·(1 − B + B·fl/avgfl)), boosts multiplied, sums over
+And/Or/AndMaybe). Queries it does not know (phrases, ranges) raise `Unsupported` and the caller lets Whoosh score.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+CACHED_BYTES = 256 * 2**20  # decoded posting lists kept per searcher
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """The query has a part this scorer does not compute; score it with Whoosh."""
+
+
+class VectorScorer:
+    """Scores for all documents of a searcher as a dense array, one entry per document number."""
+
+    def __init__(self, searcher) -> None:
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or weighting._field_B:
+            raise Unsupported(f"weighting {weighting!r}")
+        self.searcher, self.B, self.K1 = searcher, weighting.B, weighting.K1
+        self.size = searcher.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+
+    def scores(self, query: wq.Query) -> np.ndarray:
+        """Each document's score for the query (0 where it does not match; matching is decided elsewhere)."""
+        out = np.zeros(self.size)
+        self._add(query, out, 1.0)
+        return out
+
+    def _add(self, query: wq.Query, out: np.ndarray, boost: float) -> None:
+        boost *= query.boost
+        if isinstance(query, wq.Term):
+            self._add_term(query.fieldname, query.text, out, boost)
+        elif isinstance(query, (wq.And, wq.Or)) and not getattr(query, "scale", None):
+            if isinstance(query, wq.Or) and query.minmatch:
+                raise Unsupported("Or with minmatch")
+            for sub in query.subqueries:
+                self._add(sub, out, boost)
+        elif isinstance(query, wq.AndMaybe):
+            self._add(query.a, out, boost)
+            self._add(query.b, out, boost)  # only documents matching `a` are ranked, so adding `b` everywhere is safe
+        elif isinstance(query, wq.AndNot):
+            self._add(query.a, out, boost)
+        else:
+            raise Unsupported(type(query).__name__)
+
+    def _add_term(self, fieldname: str, text: str, out: np.ndarray, boost: float) -> None:
+        docs, weights = self._posting(fieldname, text)
+        if not len(docs):
+            return
+        idf = self.searcher.idf(fieldname, text)
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(fieldname)[docs]
+        k1, b = self.K1, self.B
+        out[docs] += boost * idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
+
+    def _posting(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, text)
+        if key in self._postings:
+            self._postings.move_to_end(key)
+            return self._postings[key]
+        ids, weights = [], []
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (fieldname, text) in reader:
+                leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
+                ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(leaf_weights, dtype=np.float64))
+        posting = (np.concatenate(ids), np.concatenate(weights)) if ids else (np.zeros(0, np.int64), np.zeros(0))
+        self._remember(key, posting)
+        return posting
+
+    def _remember(self, key: tuple[str, str], posting: tuple[np.ndarray, np.ndarray]) -> None:
+        self._postings[key] = posting
+        self._cached += posting[0].nbytes + posting[1].nbytes
+        while self._cached > CACHED_BYTES and len(self._postings) > 1:
+            _, (ids, weights) = self._postings.popitem(last=False)
+            self._cached -= ids.nbytes + weights.nbytes
+
+    def _field_lengths(self, fieldname: str) -> np.ndarray:
+        if fieldname not in self._lengths:
+            parts = []
+            for leaf, _offset in self.searcher.leaf_searchers():
+                parts.append(_leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
+            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
+        return self._lengths[fieldname]
+
+
+def _leaf_lengths(reader, fieldname: str, count: int) -> np.ndarray:
+    """A segment's field lengths as Whoosh scores with them (quantized to a byte, as stored)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
+    if column is None:
+        return np.array([reader.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64)
+    return _LENGTH_OF_BYTE[np.fromiter(column, dtype=np.uint8, count=count)]
+
+
+def _blocks(matcher) -> tuple[list[int], list[float]]:
+    """All ids and weights of a posting list, read a block at a time (deleted documents included)."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if not hasattr(matcher, "_read_ids"):
+        for doc in matcher.all_ids():
+            ids.append(doc)
+            weights.append(matcher.weight())
+        return ids, weights
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
+        matcher._next_block()
+    return ids, weights
