@@ -2,16 +2,77 @@
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
 from typing import Iterable
 
+from whoosh import analysis as wa
 from whoosh import highlight as wh
 
-from indexer.analysis import folded_analyzer
+from indexer.analysis import fold
 
 SNIPPET_CHARS = 240
 SNIPPET_CONTEXT = 80
 SNIPPET_FRAGMENTS = 2
-_ANALYZER = folded_analyzer()
+
+
+class MatchedWords(wa.Tokenizer):
+    """Only the words whose folded form is one of the terms, found by one regular expression over the original
+    text (each letter a class of its accented forms): the same words the folded analyzer would match, without
+    building a token for every other word of the text."""
+
+    def __init__(self, terms: frozenset[str]) -> None:
+        self.pattern = _pattern(terms)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs):
+        token = wa.Token(positions, chars, removestops=removestops, mode=mode)
+        for match in self.pattern.finditer(value):
+            token.text, token.boost, token.stopped, token.pos = fold(match.group()), 1.0, False, start_pos
+            token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+            yield token
+
+
+class MatchFragmenter(wh.Fragmenter):
+    """Fragments of at most `maxchars` around runs of matched words, with `surround` characters of context."""
+
+    def __init__(self, maxchars: int, surround: int) -> None:
+        self.maxchars, self.surround = maxchars, surround
+
+    def fragment_tokens(self, text: str, tokens):
+        group: list = []
+        for token in (t.copy() for t in tokens if t.matched):
+            if group and token.endchar - group[0].startchar > self.maxchars - 2 * self.surround:
+                yield self._fragment(text, group)
+                group = []
+            group.append(token)
+        if group:
+            yield self._fragment(text, group)
+
+    def _fragment(self, text: str, group: list) -> wh.Fragment:
+        start = max(0, group[0].startchar - self.surround)
+        end = min(len(text), group[-1].endchar + self.surround)
+        return wh.Fragment(text, group, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(terms: frozenset[str]) -> re.Pattern:
+    words = "|".join("".join(_LETTER_CLASS.get(ch, re.escape(ch)) for ch in term)
+                     for term in sorted(terms, key=len, reverse=True) if term)
+    return re.compile(rf"(?<![^\W_])(?<!\d[.,])(?:{words or '(?!)'})(?![^\W_]|[.,]\d)")
+
+
+def _letter_classes() -> dict[str, str]:
+    forms: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        if ch.isalpha() and len(fold(ch)) == 1 and fold(ch).isalpha():
+            forms.setdefault(fold(ch), set()).add(ch)
+    return {letter: "[" + "".join(sorted(chars)) + "]" for letter, chars in forms.items()}
+
+
+_LETTER_CLASS = _letter_classes()
 
 
 class MarkFormatter(wh.Formatter):
@@ -54,8 +115,9 @@ class WholeFormatter(MarkFormatter):
 
 def snippet(text: str, terms: Iterable[str], fallback_chars: int = SNIPPET_CHARS) -> str:
     """The best fragments of `text` around the folded query terms, or its opening when none matches."""
-    fragmenter = wh.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_CONTEXT)
-    marked = wh.highlight(text, frozenset(terms), _ANALYZER, fragmenter, MarkFormatter(),
+    terms = frozenset(terms)
+    fragmenter = MatchFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_CONTEXT)
+    marked = wh.highlight(text, terms, MatchedWords(terms), fragmenter, MarkFormatter(),
                           top=SNIPPET_FRAGMENTS, order=wh.FIRST) if terms else ""
     return marked or _opening(text, fallback_chars)
 
@@ -66,7 +128,7 @@ def mark_all(text: str, terms: Iterable[str]) -> str:
     if not terms:
         return html.escape(text, quote=False)
     fragmenter = wh.WholeFragmenter(charlimit=None)
-    marked = wh.highlight(text, terms, _ANALYZER, fragmenter, WholeFormatter(), top=1, minscore=0)
+    marked = wh.highlight(text, terms, MatchedWords(terms), fragmenter, WholeFormatter(), top=1, minscore=0)
     return marked or html.escape(text, quote=False)
 
 

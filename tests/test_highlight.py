@@ -28,3 +28,8 @@ def test_mark_all_keeps_line_breaks_and_marks_every_match():
     assert mark_all("Hội đàm.\nHai bên hội đàm & ký kết.", {"hoi", "dam"}) == (
         "<mark>Hội đàm</mark>.\nHai bên <mark>hội đàm</mark> &amp; ký kết.")
     assert mark_all("a < b", set()) == "a &lt; b"
+
+
+def test_words_are_found_in_any_case_and_accent_and_numbers_only_whole():
+    assert mark_all("Ông Nguyễn 26,5 và 26 người. VIỆT NAM! Đà Nẵng, dạ.", {"viet", "nam", "26", "nguoi", "da"}) == (
+        "Ông Nguyễn 26,5 và <mark>26 người</mark>. <mark>VIỆT NAM</mark>! <mark>Đà</mark> Nẵng, <mark>dạ</mark>.")
