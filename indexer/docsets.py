@@ -61,7 +61,7 @@ class DocSets:
         deleted = [offset + d for leaf, offset in searcher.leaf_searchers() if leaf.reader().has_deletions()
                    for d in range(leaf.doc_count_all()) if leaf.reader().is_deleted(d)]
         self.all = ((1 << self.size) - 1) & ~from_ids(deleted, self.size)
-        self._cache: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._cache: OrderedDict[tuple, int] = OrderedDict()
 
     def of(self, query: wq.Query) -> int:
         """The bitmap of the documents the query matches (what `docs_for_query` would list)."""
@@ -77,7 +77,19 @@ class DocSets:
             return self.of(query.a)
         if isinstance(query, wq.Every):
             return self.all
-        return from_ids(self.searcher.docs_for_query(query), self.size)  # phrases, ranges: Whoosh's own way
+        if isinstance(query, wq.Phrase):
+            return self.phrase(query)
+        return from_ids(self.searcher.docs_for_query(query), self.size)  # ranges and the like: Whoosh's own way
+
+    def phrase(self, query: wq.Phrase) -> int:
+        """Documents with the words in order: only those with all the words are checked, by Whoosh, and the
+        answer is cached like a term's."""
+        key = (query.fieldname, "\0".join(query.words), query.slop)
+        if key not in self._cache:
+            candidates = reduce(lambda a, w: a & self.term(query.fieldname, w) if a else 0, query.words, self.all)
+            found = from_ids(self.searcher.docs_for_query(query), self.size) & candidates if candidates else 0
+            self._cache[key] = found
+        return self._cache[key]
 
     def term(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)

@@ -16,6 +16,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer import docsets
+
 CACHED_BYTES = 256 * 2**20  # decoded posting lists kept per searcher
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -27,12 +29,13 @@ class Unsupported(Exception):
 class VectorScorer:
     """Scores for all documents of a searcher as a dense array, one entry per document number."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, sets: docsets.DocSets | None = None) -> None:
         weighting = searcher.weighting
         if type(weighting) is not BM25F or weighting._field_B:
             raise Unsupported(f"weighting {weighting!r}")
         self.searcher, self.B, self.K1 = searcher, weighting.B, weighting.K1
         self.size = searcher.doc_count_all()
+        self.docsets = sets
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
@@ -57,6 +60,12 @@ class VectorScorer:
             self._add(query.b, out, boost)  # only documents matching `a` are ranked, so adding `b` everywhere is safe
         elif isinstance(query, wq.AndNot):
             self._add(query.a, out, boost)
+        elif isinstance(query, wq.Phrase) and self.docsets is not None:
+            # Whoosh scores a phrase as the sum of its words' scores, in the documents that have the phrase
+            words = np.zeros(self.size)
+            for word in query.words:
+                self._add_term(query.fieldname, word, words, boost)
+            out += words * docsets.to_mask(self.docsets.phrase(query), self.size)
         else:
             raise Unsupported(type(query).__name__)
 

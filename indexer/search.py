@@ -116,14 +116,15 @@ def _load(generation: Path, now: float) -> _Opened:
         except Exception as err:  # a damaged index must give a clear message, never a traceback
             problem = f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`"
         else:
-            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, DocSets(searcher),
-                           _vector_scorer(searcher), now)
+            sets = DocSets(searcher)
+            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, sets,
+                           _vector_scorer(searcher, sets), now)
     raise IndexUnavailable(problem)
 
 
-def _vector_scorer(searcher) -> VectorScorer | None:
+def _vector_scorer(searcher, sets: DocSets) -> VectorScorer | None:
     try:
-        return VectorScorer(searcher)
+        return VectorScorer(searcher, sets)
     except Unsupported:
         return None
 
