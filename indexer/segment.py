@@ -40,7 +40,7 @@ def _joints(line: str) -> list[int]:
     _, tokens = ViTokenizer.sylabelize(line)
     if len(tokens) < 2:
         return []
-    labels = ViTokenizer.model.predict([ViTokenizer.sent2features(tokens, False)])[0]
+    labels = ViTokenizer.model.tagger_.tag(features(tokens, ViTokenizer.bi_grams, ViTokenizer.tri_grams))
     joints: list[int] = []
     cursor, prev_end, prev = 0, -1, ""
     for token, label in zip(tokens, labels):
@@ -53,6 +53,44 @@ def _joints(line: str) -> list[int]:
         cursor = prev_end = start + len(token)
         prev = token
     return joints
+
+
+def features(tokens: list[str], bigrams: set[str], trigrams: set[str]) -> list[list[str]]:
+    """pyvi's CRF features of each token, as the attribute strings crfsuite sees (a False feature weighs nothing
+    and is left out): the same labels as `ViTokenizer.sent2features`, in under half the time."""
+    lows = [t.lower() for t in tokens]
+    titles = [t.istitle() for t in tokens]
+    uppers = [t.isupper() for t in tokens]
+    last = len(tokens) - 1
+    out = []
+    for i, low in enumerate(lows):
+        f = ["bias", "word.lower():" + low]
+        if uppers[i]:
+            f.append("word.isupper()")
+        if titles[i]:
+            f.append("word.istitle()")
+        if tokens[i].isdigit():
+            f.append("word.isdigit()")
+        if i > 0:
+            _neighbour(f, "-1", lows[i - 1], titles[i - 1], uppers[i - 1], lows[i - 1] + " " + low in bigrams)
+            if i > 1 and f"{lows[i - 2]} {lows[i - 1]} {low}" in trigrams:
+                f.append("-2:word.tri_gram()")
+        if i < last:
+            _neighbour(f, "+1", lows[i + 1], titles[i + 1], uppers[i + 1], low + " " + lows[i + 1] in bigrams)
+            if i < last - 1 and f"{low} {lows[i + 1]} {lows[i + 2]}" in trigrams:
+                f.append("+2:word.tri_gram()")
+        out.append(f)
+    return out
+
+
+def _neighbour(f: list[str], at: str, low: str, title: bool, upper: bool, bigram: bool) -> None:
+    f.append(f"{at}:word.lower():{low}")
+    if title:
+        f.append(at + ":word.istitle()")
+    if upper:
+        f.append(at + ":word.isupper()")
+    if bigram:
+        f.append(at + ":word.bi_gram()")
 
 
 def _known_after_name(prev: str, token: str, bigrams: set[str]) -> bool:
