@@ -91,6 +91,7 @@ def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: 
         for doc in prepared(articles, jobs):
             if doc["id"] in seen:
                 later[doc["id"]] = doc
+                report.replaced += 1  # each later copy replaces the one before it
                 continue
             seen.add(doc["id"])
             if not fresh and writer.delete_by_term("id", doc["id"]):
@@ -117,7 +118,6 @@ def _replace_later(index, later: dict[str, dict], report: BuildReport) -> None:
     with index.writer(limitmb=WRITER_MB) as writer:
         for doc in later.values():
             writer.update_document(**doc)
-    report.replaced += len(later)
 
 
 def _accepted(records: Iterable[Article | Rejection], report: BuildReport) -> Iterator[Article]:

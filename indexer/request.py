@@ -13,6 +13,7 @@ MAX_PER_PAGE = 100
 MAX_RESULTS_WINDOW = 10_000
 SORTS = ("relevance", "date")
 _DATE_FACET = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # date.fromisoformat also takes week dates: 2025-W01-1
 
 
 class BadRequest(ValueError):
@@ -73,7 +74,7 @@ def _iso_date(name: str, value: str | None) -> str | None:
         parsed = date.fromisoformat(value)
     except ValueError:
         parsed = None
-    if parsed is None or len(value) != 10:
+    if parsed is None or not _ISO_DAY.match(value):
         raise BadRequest(f"'{name}' phải là ngày dạng YYYY-MM-DD, không phải {value[:30]!r}")
     return value
 

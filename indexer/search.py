@@ -27,7 +27,7 @@ from indexer.ranking import DEFAULT_WEIGHTS, Weights, exclusion, required_groups
 from indexer.request import BadRequest, SearchRequest
 from indexer.suggest import suggest
 from indexer.telex import decode_query_word
-from indexer.vocabulary import Vocabulary
+from indexer.vocabulary import FILE as VOCABULARY_FILE, Vocabulary
 
 RECHECK_SECONDS = 1.0
 DIRECT_SCORING = 2_000  # a filtered set this small is scored document by document
@@ -42,6 +42,7 @@ class _Opened:
     index: object
     searcher: object
     vocabulary: Vocabulary
+    vocabulary_stamp: tuple[int, int] | None
     columns: FacetColumns
     docsets: DocSets
     scorer: VectorScorer | None
@@ -98,6 +99,8 @@ class SearchService:
             raise IndexUnavailable(f"no index at {self.root}: run `make index`")
         if opened and opened.generation == generation and opened.searcher.up_to_date():
             opened.checked = now
+            if opened.vocabulary_stamp != _stamp(generation):  # an add writes its vocabulary after its commit
+                opened.vocabulary, opened.vocabulary_stamp = _vocabulary(generation)
             return opened
         self._opened = _load(generation, now)
         if opened:
@@ -113,13 +116,31 @@ def _load(generation: Path, now: float) -> _Opened:
             index = whoosh_index.open_dir(str(generation))
             searcher = index.searcher()
             columns = FacetColumns.load(searcher.reader())
-        except Exception as err:  # a damaged index must give a clear message, never a traceback
-            problem = f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`"
-        else:
+            vocabulary, stamp = _vocabulary(generation)
             sets = DocSets(searcher)
-            return _Opened(generation, index, searcher, Vocabulary.load(generation), columns, sets,
+        except Exception as err:  # a damaged index must give a clear message, never a traceback
+            problem = str(err) if isinstance(err, IndexUnavailable) else (
+                f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`")
+        else:
+            return _Opened(generation, index, searcher, vocabulary, stamp, columns, sets,
                            _vector_scorer(searcher, sets), now)
     raise IndexUnavailable(problem)
+
+
+def _vocabulary(generation: Path) -> tuple[Vocabulary, tuple[int, int] | None]:
+    stamp = _stamp(generation)
+    try:
+        return Vocabulary.load(generation), stamp
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise IndexUnavailable(f"the vocabulary of {generation} cannot be read ({err}): run `make index`") from None
+
+
+def _stamp(generation: Path) -> tuple[int, int] | None:
+    try:
+        stat = (generation / VOCABULARY_FILE).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _vector_scorer(searcher, sets: DocSets) -> VectorScorer | None:

@@ -6,6 +6,7 @@ compounds an accent-free pair may be, whether a Telex-decoded word exists, and s
 from __future__ import annotations
 
 import json
+import os
 import string
 from collections import defaultdict
 from pathlib import Path
@@ -42,7 +43,10 @@ class Vocabulary:
 
     def save(self, directory: Path) -> None:
         data = {"syllables": self.syllables, "compounds": self.compounds}
-        (Path(directory) / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        path = Path(directory) / FILE
+        partial = path.with_name(f".{FILE}.{os.getpid()}")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)  # a reader sees the old vocabulary or the new one, never half of it
 
     def knows(self, exact_word: str) -> bool:
         """Whether this accented, lowercase word occurs in the index."""

@@ -132,3 +132,67 @@ def test_desktop_screenshot(desktop, base_url):
     desktop.goto(f"{base_url}/?q=hoi+dam")
     assert no_horizontal_scroll(desktop)
     desktop.screenshot(path=ARTIFACTS / "results-desktop.png", full_page=True)
+
+
+XSS_NEWS = [
+    {"id": "xss-1", "title": '<img src=x onerror="window.__pwned=1;alert(1)"> Hội đàm chống XSS',
+     "body": ('<script>window.__pwned=2;alert(2)</script>Thủ tướng hội đàm về an ninh mạng.\n'
+              '<svg onload="window.__pwned=3;alert(3)"></svg><b onmouseover="alert(4)">rê chuột</b> '
+              '<a href="javascript:alert(5)">bấm vào đây</a> "><script>alert(6)</script> hội đàm xss'),
+     "source": '<iframe src="javascript:alert(7)"></iframe>Báo Độc', "url": "javascript:alert(8)",
+     "date": "2025-02-02"},
+    {"id": "binh-thuong", "title": "Hội đàm bình thường", "body": "Hai bên hội đàm tại Hà Nội."},
+]
+NO_SCRIPT_RAN = """() => ({
+    pwned: window.__pwned === undefined ? null : window.__pwned,
+    scripts: document.scripts.length,
+    handlers: [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+        .filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name)),
+    foreign: [...document.querySelectorAll('img, svg, iframe, script, b, object, embed')].map(el => el.tagName),
+    scriptLinks: [...document.querySelectorAll('a[href]')].map(a => a.href)
+        .filter(href => href.toLowerCase().startsWith('javascript:')),
+    violations: window.__cspViolations,
+})"""
+
+
+@pytest.fixture
+def xss_url(tmp_path):
+    """The app over an index holding an article made of script and event handlers."""
+    from tests.helpers import build_index
+
+    app = create_app({"INDEX_DIR": str(build_index(tmp_path, XSS_NEWS))})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+    app.extensions["search"].close()
+
+
+def test_an_article_made_of_script_and_event_handlers_runs_none_of_it(desktop, xss_url):
+    dialogs: list[str] = []
+    desktop.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    desktop.add_init_script("window.__cspViolations = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__cspViolations.push(e.violatedDirective));")
+    desktop.goto(f"{xss_url}/?q=hoi+dam+xss")
+    expect(desktop.locator("#result-count")).to_contain_text("1 bài cho “hoi dam xss”")
+    title = desktop.locator(".hit-title a")
+    expect(title).to_have_text('<img src=x onerror="window.__pwned=1;alert(1)"> Hội đàm chống XSS')
+    title.hover()
+    found = desktop.evaluate(NO_SCRIPT_RAN)
+    assert found == {"pwned": None, "scripts": 0, "handlers": [], "foreign": [], "scriptLinks": [],
+                     "violations": []}
+    title.click()
+    expect(desktop.locator(".article h1")).to_contain_text("<img src=x onerror=")
+    body = desktop.locator(".article-body")
+    expect(body).to_contain_text("<script>window.__pwned=2;alert(2)</script>Thủ tướng hội đàm về an ninh mạng.")
+    expect(desktop.locator(".article .source")).to_have_text('<iframe src="javascript:alert(7)"></iframe>Báo Độc')
+    desktop.get_by_text("rê chuột").hover()
+    desktop.get_by_text("bấm vào đây").click()  # plain text: nothing to follow
+    assert desktop.locator(".article-body mark").all_inner_texts() == ["hội đàm", "hội đàm xss"]
+    found = desktop.evaluate(NO_SCRIPT_RAN)
+    assert found == {"pwned": None, "scripts": 0, "handlers": [], "foreign": [], "scriptLinks": [],
+                     "violations": []}
+    assert dialogs == [] and "/articles/xss-1" in desktop.url

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
+    app.debug = False  # production, whatever FLASK_DEBUG a developer's shell still exports from `flask run`
     index_dir = app.config["INDEX_DIR"]
     if current_generation(index_dir) is None:
         print(f"warning: no index at {index_dir}; the page says so until you run `make index`", file=sys.stderr)

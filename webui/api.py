@@ -1,4 +1,7 @@
-"""The JSON API: `/api/search` returns exactly what the search service returns, `/api/articles/<id>` one article."""
+"""The JSON API: `/api/search` returns exactly what the search service returns, `/api/articles/<id>` one article.
+
+`/api/openapi.json` describes both (`webui/openapi.py`).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
@@ -7,6 +10,7 @@ from indexer.request import BadRequest, SearchRequest
 from indexer.search import QueryError
 from webui import search_service
 from webui.errors import error_response
+from webui.openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,6 +29,12 @@ def article(article_id: str) -> Response:
     if found is None:
         return error_response(f"Không có bài viết nào có mã “{article_id[:100]}”.", 404)
     return jsonify(found)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 document that describes this API."""
+    return jsonify(OPENAPI)
 
 
 @bp.errorhandler(BadRequest)
