@@ -42,17 +42,24 @@ class MatchFragmenter(wh.Fragmenter):
 
     def fragment_tokens(self, text: str, tokens):
         group: list = []
+        floor = 0  # fragments never overlap, so two shown side by side never repeat text
         for token in (t.copy() for t in tokens if t.matched):
             if group and token.endchar - group[0].startchar > self.maxchars - 2 * self.surround:
-                yield self._fragment(text, group)
+                fragment = self._fragment(text, group, floor, token.startchar)
+                floor = fragment.endchar
+                yield fragment
                 group = []
             group.append(token)
         if group:
-            yield self._fragment(text, group)
+            yield self._fragment(text, group, floor, len(text))
 
-    def _fragment(self, text: str, group: list) -> wh.Fragment:
-        start = max(0, group[0].startchar - self.surround)
-        end = min(len(text), group[-1].endchar + self.surround)
+    def _fragment(self, text: str, group: list, floor: int, ceiling: int) -> wh.Fragment:
+        start = max(floor, group[0].startchar - self.surround)
+        while 0 < start < group[0].startchar and not text[start - 1].isspace():
+            start += 1  # the formatter widens fragments to whole words: start on one that is not the last's
+        end = min(ceiling, group[-1].endchar + self.surround)
+        while group[-1].endchar < end < ceiling and not text[end].isspace():
+            end -= 1
         return wh.Fragment(text, group, start, end)
 
 

@@ -33,3 +33,9 @@ def test_mark_all_keeps_line_breaks_and_marks_every_match():
 def test_words_are_found_in_any_case_and_accent_and_numbers_only_whole():
     assert mark_all("Ông Nguyễn 26,5 và 26 người. VIỆT NAM! Đà Nẵng, dạ.", {"viet", "nam", "26", "nguoi", "da"}) == (
         "Ông Nguyễn 26,5 và <mark>26 người</mark>. <mark>VIỆT NAM</mark>! <mark>Đà</mark> Nẵng, <mark>dạ</mark>.")
+
+
+def test_fragments_shown_side_by_side_never_repeat_text():
+    text = " ".join(["Hà Nội"] + ["chữ"] * 30 + ["Hà Nội"] + ["từ"] * 30 + ["Hà Nội"])
+    plain = snippet(text, {"ha", "noi"}).replace("<mark>", "").replace("</mark>", "")
+    assert plain.count("chữ") <= 30 and plain.count("từ") <= 30
