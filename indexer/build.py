@@ -84,7 +84,8 @@ def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: 
     tracker = ByteTracker()
     progress = Progress(total_bytes(sources), tracker)
     articles = _accepted(read_sources(sources, tracker), report)
-    writer = index.writer(limitmb=WRITER_MB)
+    jobs = jobs or os.cpu_count() or 1
+    writer = _writer(index, jobs if fresh else 1)
     seen: set[str] = set()
     later: dict[str, dict] = {}  # Whoosh cannot replace a document it has not committed: these wait for a 2nd pass
     try:
@@ -110,6 +111,14 @@ def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: 
     build_vocabulary(index, Path(index.storage.folder))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _writer(index, procs: int):
+    """A fresh build indexes in `procs` processes, each writing its own segment (kept apart: no final merge);
+    an add, which must delete what it replaces, uses one writer."""
+    if procs > 1:
+        return index.writer(procs=procs, multisegment=True, limitmb=WRITER_MB // procs)
+    return index.writer(limitmb=WRITER_MB)
 
 
 def _replace_later(index, later: dict[str, dict], report: BuildReport) -> None:

@@ -58,8 +58,8 @@ class MatchFragmenter(wh.Fragmenter):
         while 0 < start < group[0].startchar and not text[start - 1].isspace():
             start += 1  # the formatter widens fragments to whole words: start on one that is not the last's
         end = min(ceiling, group[-1].endchar + self.surround)
-        while group[-1].endchar < end < ceiling and not text[end].isspace():
-            end -= 1
+        while ceiling < len(text) and group[-1].endchar < end < ceiling and not text[end].isspace():
+            end -= 1  # another fragment follows: end on a word boundary, which the formatter will not cross
         return wh.Fragment(text, group, start, end)
 
 

@@ -18,7 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer import docsets
 
-CACHED_BYTES = 256 * 2**20  # decoded posting lists kept per searcher
+CACHED_BYTES = 128 * 2**20  # decoded posting lists kept per searcher
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
