@@ -47,6 +47,9 @@ test: install browser ## run the whole test suite, browser tests included
 bench: install ## benchmarks on the shared corpus (QUICK=1 for a short run)
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
+eval: install ## relevance evaluation on ../shared/corpus (builds eval/work/ once), results in eval/results/
+	$(BIN)/python -m eval
+
 clean: ## remove the virtual environment, the index and caches
 	rm -rf $(VENV) var .pytest_cache test-artifacts *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

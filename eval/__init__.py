@@ -1,0 +1,1 @@
+"""Relevance evaluation: `python -m eval` (`make eval`)."""
