@@ -63,7 +63,7 @@ def split(word: str) -> Syllable | None:
 def is_syllable(word: str) -> bool:
     """Whether a word (any case, any tone placement) is a well-formed Vietnamese syllable."""
     parts = split(unicodedata.normalize("NFC", word.lower()))
-    if parts is None or parts.onset not in ONSETS or parts.vowels + parts.final not in RHYMES and not _gi_rhyme(parts):
+    if parts is None or parts.onset not in ONSETS or not _known_rhyme(parts):
         return False
     return not (parts.final in STOPS and parts.tone not in ("\u0301", "\u0323"))
 
@@ -111,9 +111,15 @@ def _tone_position(vowels: str, closed: bool) -> int:
     return 0
 
 
-def _gi_rhyme(parts: Syllable) -> bool:
-    """"giếng", "giêng": the onset gi shares its i with the rhyme iêng."""
-    return parts.onset == "gi" and ("i" + parts.vowels + parts.final) in RHYMES
+def _known_rhyme(parts: Syllable) -> bool:
+    """The rhyme is in RHYMES; after gi and qu, with the vowel the onset spells: giếng is gi + iêng, quỳnh qu + uynh,
+    quai qu + oai."""
+    rhyme = parts.vowels + parts.final
+    if parts.onset == "gi":
+        return rhyme in RHYMES or "i" + rhyme in RHYMES
+    if parts.onset == "qu":
+        return rhyme in RHYMES or "u" + rhyme in RHYMES or "o" + rhyme in RHYMES
+    return rhyme in RHYMES
 
 
 def _recase(spelled: str, original: str) -> str:

@@ -17,7 +17,7 @@ HOI_DAM_IN_CHINA = {
          "source": "Báo Thế giới", "url": "https://example.vn/hoi-dam-trung-quoc", "countries": ["CN", "VN"],
          "snippet": "Chiều 5/3, tại Hà Nội, Thủ tướng Việt Nam <mark>hội đàm</mark> với Thủ tướng Trung Quốc. "
                     "Hai bên nhất trí thúc đẩy thương mại và đầu tư.",
-         "score": 17.2424},
+         "score": 10.6849},
         {"id": "nga-trung-quoc", "title": "Nga và Trung Quốc ký thỏa thuận khí đốt", "date": "2025-01-15",
          "source": "Báo Kinh tế", "url": None, "countries": ["CN", "RU"],
          "snippet": "Sau cuộc <mark>hội đàm</mark> ở Bắc Kinh, Nga và Trung Quốc ký thỏa thuận cung cấp khí đốt dài hạn.",
@@ -46,11 +46,11 @@ TELEX_BY_DATE_PAGE_2 = {
          "source": "Báo Quốc tế", "url": None, "countries": ["RU", "VN"],
          "snippet": "Tại Moskva, Bộ trưởng Ngoại giao Việt Nam <mark>hội đàm</mark> với Ngoại trưởng Nga về hợp tác "
                     "năng lượng.",
-         "score": 21.5408},
+         "score": 14.6427},
         {"id": "thuong-dinh-my", "title": '<script>alert("xss")</script> Hội nghị thượng đỉnh tại Hoa Kỳ',
          "date": "2022-05-01", "source": "Báo <b>Mạng</b>", "url": "javascript:alert(1)", "countries": ["US"],
          "snippet": "Lãnh đạo nhiều nước <mark>hội đàm</mark> bên lề <mark>hội</mark> nghị thượng đỉnh tại Hoa Kỳ.",
-         "score": 15.5069},
+         "score": 12.5878},
     ],
     "facets": {
         "country": [

@@ -40,7 +40,8 @@ def test_split_takes_a_syllable_apart():
 
 
 @pytest.mark.parametrize("word, expected", [
-    ("thủ", True), ("gìn", True), ("xoong", True), ("Nghiêng", True), ("qua", True), ("ác", True),
+    ("thủ", True), ("gìn", True), ("xoong", True), ("Nghiêng", True), ("qua", True), ("ác", True), ("quỳnh", True),
+    ("quýt", True), ("quai", True), ("quyết", True), ("quân", True),
     ("àc", False),  # a syllable closed by c takes only the sắc or nặng tone
     ("bas", False), ("ươ", False), ("q", False), ("tr", False), ("facebook", False), ("trump", False),
     ("kyrgyzstan", False), ("ba\u0301\u0300", False),

@@ -7,7 +7,7 @@ from indexer.telex import decode_query, decode_query_word, decode_telex, decode_
     ("hooij", "hội"), ("ddamf", "đàm"), ("thur", "thủ"), ("tuowngs", "tướng"), ("nguowif", "người"),
     ("vieetj", "việt"), ("vietej", "việt"), ("dduwowcj", "được"), ("quoocs", "quốc"), ("giaos", "giáo"),
     ("khoer", "khoẻ"), ("thuyr", "thuỷ"), ("hoaf", "hoà"), ("uwngs", "ứng"), ("tuw", "tư"), ("gif", "gì"),
-    ("chaoz", "chao"), ("thuowngr", "thưởng"),
+    ("chaoz", "chao"), ("thuowngr", "thưởng"), ("quynhf", "quỳnh"),
 ])
 def test_telex(typed, meant):
     assert decode_telex(typed) == meant
