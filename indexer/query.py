@@ -20,6 +20,9 @@ _CLAUSE = re.compile(r'(?P<neg>-)?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
 
 
+Decoder = Callable[[str], "str | tuple[str, ...]"]
+
+
 class QueryError(ValueError):
     """The query cannot be searched as typed; the message says why, in words a journalist understands."""
 
@@ -66,8 +69,8 @@ def clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def parse(text: str, decode: Callable[[str], str] | None = None) -> ParsedQuery:
-    """Parse a query; `decode` maps each typed word to the word meant (Telex/VNI decoding)."""
+def parse(text: str, decode: Decoder | None = None) -> ParsedQuery:
+    """Parse a query; `decode` maps each typed word to the word meant, or to two candidates (Telex/VNI decoding)."""
     text = clean(text)
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"Câu tìm kiếm quá dài ({len(text)} ký tự); tối đa {MAX_QUERY_CHARS} ký tự.")
@@ -78,30 +81,35 @@ def parse(text: str, decode: Callable[[str], str] | None = None) -> ParsedQuery:
             pending_or = operator == "OR" and bool(query.groups)
             pending_not = operator == "NOT"
             continue
-        clause = _clause(match, decode)
-        if clause is None:
+        clauses = _clauses(match, decode)
+        if not clauses:
             continue
         if match["neg"] or pending_not:
-            query.excluded.append(clause)
+            query.excluded.extend(clauses)
         elif pending_or:
-            query.groups[-1].append(clause)
+            query.groups[-1].extend(clauses)
         else:
-            query.groups.append([clause])
+            query.groups.append(clauses)
         pending_or = pending_not = False
     if len(query.words()) > MAX_QUERY_WORDS:
         raise QueryError(f"Câu tìm kiếm có quá nhiều từ; tối đa {MAX_QUERY_WORDS} từ.")
     return query
 
 
-def _clause(match: re.Match, decode: Callable[[str], str] | None) -> Clause | None:
+def _clauses(match: re.Match, decode: Decoder | None) -> list[Clause]:
+    """The clause a match stands for; a lone word that decodes to two candidates gives one clause for each."""
     field_name = match["field"].lower() if match["field"] else None
     raw = match["phrase"] if match["phrase"] is not None else match["word"]
     if field_name is not None and field_name not in FIELDS:
         raw, field_name = match.group(0).lstrip("-"), None  # "http:" or "covid:" is text, not a field
     words = raw.split()
-    if decode:
-        words = [decode(w) for w in words]
+    decoded = [decode(w) for w in words] if decode else words
+    if len(decoded) == 1 and isinstance(decoded[0], tuple):
+        return [clause for d in decoded[0] for clause in _clauses_of([d], False, field_name)]
+    chosen = [d[-1] if isinstance(d, tuple) else d for d in decoded]  # in a phrase, the decoding
+    return _clauses_of(chosen, match["phrase"] is not None, field_name)
+
+
+def _clauses_of(words: list[str], phrase: bool, field_name: str | None) -> list[Clause]:
     found = tuple(s for w in words for s in syllables(w))
-    if not found:
-        return None
-    return Clause(found, phrase=match["phrase"] is not None and len(found) > 1, field=field_name)
+    return [Clause(found, phrase=phrase and len(found) > 1, field=field_name)] if found else []

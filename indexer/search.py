@@ -62,7 +62,7 @@ class SearchService:
         """Ranked, highlighted hits for one page, facets over all matches, and a suggestion."""
         with self._lock:
             opened = self._open()
-            parsed = parse(request.q, decode=lambda w: decode_query_word(w, known=opened.vocabulary.knows))
+            parsed = parse(request.q, decode=lambda w: decode_query_word(w, opened.vocabulary.frequency))
             return _Search(opened, request, parsed, self.weights).run()
 
     def article(self, article_id: str) -> dict | None:

@@ -115,23 +115,29 @@ def decode_vni(word: str) -> str | None:
     return _valid(keys)
 
 
-def decode_query_word(word: str, known: Callable[[str], bool] | None = None) -> str:
+def decode_query_word(word: str, frequency: Callable[[str], int] | None = None) -> str | tuple[str, str]:
     """The word a query meant: Telex or VNI decoded when the keystrokes spell Vietnamese, else the word unchanged.
 
-    `known(exact_word)` says whether the index has a word; a typed word the index knows as it is stays as it is.
+    `frequency(exact_word)` is how many articles of the index have a word. With it, the decoding wins when the index
+    has it more often than the word as typed, and both are searched when both occur ("lee" or "lê"): a name typed
+    without accents ("hari") still finds itself.
     """
     lower = word.lower()
-    if not lower.isascii() or not lower.isalnum() or is_syllable(lower):
+    if not lower.isascii() or not lower.isalnum():
         return word
     decoded = decode_vni(lower) if any(ch.isdigit() for ch in lower) else decode_telex(lower)
-    if decoded is None or decoded == lower or (known is not None and known(lower)):
+    if decoded is None or decoded == lower:
         return word
-    return _recase(decoded, word)
+    typed_count, decoded_count = (frequency(lower), frequency(decoded)) if frequency else (0, 0)
+    if decoded_count < typed_count or (decoded_count == typed_count and is_syllable(lower)):
+        return word
+    return (word, _recase(decoded, word)) if typed_count else _recase(decoded, word)
 
 
-def decode_query(text: str, known: Callable[[str], bool] | None = None) -> str:
-    """Every space-separated word of a query decoded on its own."""
-    return " ".join(decode_query_word(w, known) for w in text.split())
+def decode_query(text: str, frequency: Callable[[str], int] | None = None) -> str:
+    """Every space-separated word of a query decoded on its own (alternatives joined with OR)."""
+    decoded = (decode_query_word(w, frequency) for w in text.split())
+    return " ".join(" OR ".join(d) if isinstance(d, tuple) else d for d in decoded)
 
 
 def _after_final(keys: _Keys, ch: str) -> bool:

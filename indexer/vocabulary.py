@@ -52,6 +52,10 @@ class Vocabulary:
         """Whether this accented, lowercase word occurs in the index."""
         return exact_word in self._exact
 
+    def frequency(self, exact_word: str) -> int:
+        """How many articles have this accented, lowercase word (0 for a form too rare to be kept)."""
+        return next((df for form, df in self.syllables.get(fold(exact_word), ()) if form == exact_word), 0)
+
     def doc_freq(self, folded: str) -> int:
         return sum(df for _, df in self.syllables.get(folded, ()))
 

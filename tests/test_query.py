@@ -42,3 +42,9 @@ def test_overlong_queries_get_a_clear_message():
         parse("a" * 501)
     with pytest.raises(QueryError, match="quá nhiều từ"):
         parse(" ".join(["tin"] * 33))
+
+
+def test_a_word_decoded_to_two_candidates_is_an_or_group():
+    decode = {"lee": ("lee", "lê"), "hooij": "hội"}.get
+    parsed = parse('hooij lee "hooij lee"', decode=lambda w: decode(w, w))
+    assert parsed.searched == 'hội lee OR lê "hội lê"'

@@ -32,10 +32,19 @@ def test_case_is_kept():
     assert [decode_query_word(w) for w in ("Hooij", "HOOIJ", "Vie6t5")] == ["Hội", "HỘI", "Việt"]
 
 
-def test_a_word_the_index_knows_as_typed_is_not_decoded():
-    known = {"has", "há"}.__contains__
-    assert decode_query_word("has", known=known) == "has"
-    assert decode_query_word("phaps", known=known) == "pháp"
+def test_the_index_decides_between_the_word_typed_and_its_decoding():
+    frequency = {"has": 40, "há": 3, "lee": 133, "lê": 2782, "công": 900, "pháp": 50}.get
+    count = lambda w: frequency(w) or 0  # noqa: E731
+    assert decode_query_word("has", count) == "has"            # the typed word is the more frequent
+    assert decode_query_word("lee", count) == ("lee", "lê")    # both occur: both are searched
+    assert decode_query_word("phaps", count) == "pháp"         # only the decoding occurs
+    assert decode_query_word("coong", count) == "công"         # a syllable shape, but the index says công
+    assert decode_query_word("xoong", count) == "xoong"        # neither occurs: a syllable stays as typed
+
+
+def test_decode_query_joins_alternatives_with_or():
+    count = {"lee": 133, "lê": 2782}.get
+    assert decode_query("anh lee", lambda w: count(w) or 0) == "anh lee OR lê"
 
 
 def test_decode_query():
