@@ -5,8 +5,7 @@ Every variant runs in this one process on the same index (the first 20,000 artic
 - ours: `SearchService(root)` with `DEFAULT_WEIGHTS`, exactly what the page and the API run;
 - each boost switched off in turn (headline weight 1, exact-diacritic boost 0, compound boost 0, one compound form
   instead of several), still through `SearchService`;
-- proposals: ours with a ranking change simulated here, so it can be measured before it is made (see
-  `proposal_variants`); `--no-proposals` leaves them out;
+- `--also WEIGHTS`: any other weights beside them, to measure a change before making it;
 - baseline: syllable-only folding, what Elasticsearch's standard tokenizer with ICU folding gives: the query split
   into syllables, each folded (diacritics dropped, đ → d), every syllable required in the folded headline or body,
   BM25F with both fields weighted alike, no Telex decoding, no exact or compound terms, no partial fallback.
@@ -17,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 import unicodedata
 import warnings
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -32,16 +29,14 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from eval import collection, metrics
-from indexer import ranking, store
-from indexer.analysis import JOINER, exact, fold, syllables
+from indexer import store
+from indexer.analysis import exact, fold, syllables
 from indexer.highlight import snippet
 from indexer.query import parse
 from indexer.ranking import DEFAULT_WEIGHTS, Weights
 from indexer.request import SearchRequest
 from indexer.search import SearchService
 from indexer.syllable import NEW_STYLE, split
-from indexer.telex import decode_query_word, decode_telex
-from indexer.vocabulary import Vocabulary
 
 RESULTS = collection.ROOT / "eval" / "results"
 K = metrics.K
@@ -80,99 +75,12 @@ def ablations(weights: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, str, Weight
     return [(name, describe, w) for name, describe, w in found if w != weights]
 
 
-def variants(root: Path, weights: Weights = DEFAULT_WEIGHTS, extra: list[tuple[str, str, Weights]] = (),
-             proposals: bool = True) -> list[Variant]:
+def variants(root: Path, weights: Weights = DEFAULT_WEIGHTS, extra: list[tuple[str, str, Weights]] = ()) -> list[Variant]:
     ours = service_variant(root, OURS, _weights_text(weights), weights)
     found = [ours] + [service_variant(root, n, d, w) for n, d, w in ablations(weights)]
     found += [service_variant(root, n, d, w) for n, d, w in extra]
-    if proposals:
-        found += proposal_variants(root, weights)
     found.append(baseline_variant(root))
     return found
-
-
-def proposal_variants(root: Path, weights: Weights) -> list[Variant]:
-    """Ours with a proposed change simulated in this process; the indexer's files are left as they are.
-
-    - Telex typed OR decoded: today a typed word stays as typed when the index knows it as it is ("lee", "this",
-      "hair", "noor") or when it is itself a well-formed syllable ("coong", "thoong"), so "lee minh" misses "Lê
-      Minh". The proposal decodes it whenever its Telex decoding is more frequent in the index (document frequency
-      of the exact form); when the index also knows the typed word, both are searched ("lee OR lê").
-    - compounds consistent with the typed accents: for a run of syllables of which only some carry diacritics
-      ("con dâu"), the compound boost today takes the most frequent compounds of the folded run ("còn_đâu",
-      "con_đầu", ...), rewarding spellings that contradict what was typed; the proposal keeps only the compounds
-      whose accented syllables match the typed ones.
-    - all proposals together, with no headline weight (title=1: a higher weight wins on queries made of headline
-      words and loses more on body words and on topical queries) and one compound form (compound_forms=1 measures
-      as good as 4 or better).
-    """
-    vocabulary = Vocabulary.load(store.current_generation(root))
-    telex = TypedOrDecoded(vocabulary)
-    recommended = replace(weights, title=1.0, compound_forms=1)
-    found = [
-        _proposal(root, weights, "proposal: Telex typed OR decoded", "by document frequency", telex.text, False),
-        _proposal(root, weights, "proposal: consistent compounds", "compounds must agree with typed accents",
-                  lambda q: q, True),
-        _proposal(root, recommended, "proposals together", f"both, {_weights_text(recommended)}", telex.text, True),
-    ]
-    return [v for v in found if v is not None]
-
-
-def _proposal(root: Path, weights: Weights, name: str, describe: str, rewrite: Callable[[str], str],
-              consistent: bool) -> Variant | None:
-    if consistent and not hasattr(ranking, "_compounds"):
-        print(f"skipped {name!r}: indexer.ranking has no _compounds to simulate it with", file=sys.stderr)
-        return None
-    service = SearchService(root, weights=weights)
-
-    def hits(q: str) -> list[dict]:
-        with consistent_compounds(consistent):
-            return service.search(SearchRequest(q=rewrite(q), per_page=K))["hits"]
-    return Variant(name, describe, hits, service.article)
-
-
-@contextmanager
-def consistent_compounds(active: bool):
-    """While active, the ranking's compound boost keeps only compounds that agree with the typed diacritics."""
-    if not active:
-        yield
-        return
-    original = ranking._compounds
-
-    def agreeing(parts: list[str], vocabulary: Vocabulary, weights: Weights) -> list[str]:
-        if all(fold(p) != p.lower() for p in parts):
-            return [JOINER.join(exact(p) for p in parts)]
-        typed = [exact(p) if fold(p) != p.lower() else None for p in parts]
-        forms = vocabulary.compound_forms([fold(p) for p in parts])
-        return [f for f in forms if all(t is None or t == s for t, s in zip(typed, f.split(JOINER)))][
-            : weights.compound_forms]
-
-    ranking._compounds = agreeing
-    try:
-        yield
-    finally:
-        ranking._compounds = original
-
-
-class TypedOrDecoded:
-    """Telex decoding by frequency: the decoded word when the index holds it more often than the typed one."""
-
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
-
-    def doc_freq(self, word: str) -> int:
-        return sum(df for form, df in self.vocabulary.syllables.get(fold(word), ()) if form == word)
-
-    def word(self, typed: str) -> str:
-        lower = typed.lower()
-        if lower.isascii() and lower.isalpha():
-            decoded = decode_telex(lower)
-            if decoded and decoded != lower and self.doc_freq(decoded) > self.doc_freq(lower):
-                return f"{lower} OR {decoded}" if self.doc_freq(lower) else decoded
-        return decode_query_word(typed, known=self.vocabulary.knows)
-
-    def text(self, query: str) -> str:
-        return " ".join(self.word(w) for w in query.split())
 
 
 def other_tone_placement(word: str) -> str:
@@ -346,8 +254,8 @@ def evaluate(root: Path, sets: dict[str, list[dict]], found: list[Variant], log=
 
 
 def _keeps_failures(variant: str) -> bool:
-    """Failures are written out for ours, the proposals and the baseline (the ablations' would only repeat them)."""
-    return variant in (OURS, BASELINE) or variant.startswith("proposal")
+    """Failures are written out for ours and the baseline (the ablations' would only repeat them)."""
+    return variant in (OURS, BASELINE)
 
 
 HEADLINE = {"exact_first": "exact first", "ndcg": "nDCG@10", "mrr": "MRR@10"}
@@ -467,13 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", help="ours with other weights, e.g. title=3,exact=2 (an experiment)")
     parser.add_argument("--also", action="append", default=[], metavar="WEIGHTS",
                         help="an extra variant to run beside the others, e.g. exact=2; repeatable")
-    parser.add_argument("--no-proposals", action="store_true", help="leave out the proposed-change variants")
     args = parser.parse_args(argv)
     started = time.monotonic()
     root = collection.ensure_index(args.size, jobs=args.jobs)
     weights = _parse_weights(args.weights, DEFAULT_WEIGHTS)
     extra = [(spec, spec, _parse_weights(spec, weights)) for spec in args.also]
-    found = variants(root, weights, extra, proposals=not args.no_proposals)
+    found = variants(root, weights, extra)
     sets = collection.load()
     results = evaluate(root, sets, found, log=lambda m: print(m, file=sys.stderr, flush=True))
     checked = targets(results)
