@@ -123,7 +123,11 @@ def over_http(index: Path, mix: list[dict], count: int) -> dict:
         base = f"http://127.0.0.1:{port}/api/search?"
         _wait_for(base)
         urls = [base + urllib.parse.urlencode(q) for q in mix]
-        return {str(c): _load(urls, c, count) for c in (1, 4, 16)}
+        levels, warm = {}, None
+        for clients in (1, 4, 16, 32):  # 32: the full form of the hardening load test (tests/test_load.py)
+            levels[str(clients)] = _load(urls, clients, count)
+            warm = warm or _rss_mb(server.pid)  # after the first level every query has run once
+        return levels | {"server_rss_mb": {"after_warm_up": warm, "at_end": _rss_mb(server.pid)}}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -150,6 +154,13 @@ def _load(urls: list[str], clients: int, count: int) -> dict:
         list(pool.map(fetch, itertools.islice(itertools.cycle(urls), count)))
     elapsed = time.perf_counter() - started
     return _latency(times) | {"requests": count, "errors": errors, "qps": round(count / elapsed, 1)}
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _latency(times: list[float]) -> dict:
