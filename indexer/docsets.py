@@ -1,7 +1,8 @@
 """Sets of documents as bitmaps (a Python int, bit n set for document n): matching sets, filters and facet counts
 computed with a few big-integer operations instead of walking Whoosh matchers document by document.
 
-A term's bitmap is read from its posting blocks once and cached per searcher; an And of terms is then one `&`.
+A term's bitmap is made from its posting list (`postings`) once and cached per searcher; an And of terms is then
+one `&`.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Iterable
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
+
+from indexer.postings import Postings
 
 CACHED_TERMS = 4096  # a bitmap is one bit per document: 4,096 terms of a 200,000-article index take 100 MB at most
 _BITS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]
@@ -62,6 +64,7 @@ class DocSets:
                    for d in range(leaf.doc_count_all()) if leaf.reader().is_deleted(d)]
         self.all = ((1 << self.size) - 1) & ~from_ids(deleted, self.size)
         self._cache: OrderedDict[tuple, int] = OrderedDict()
+        self.postings = Postings(searcher)
 
     def of(self, query: wq.Query) -> int:
         """The bitmap of the documents the query matches (what `docs_for_query` would list)."""
@@ -87,8 +90,7 @@ class DocSets:
         key = (query.fieldname, "\0".join(query.words), query.slop)
         if key not in self._cache:
             candidates = reduce(lambda a, w: a & self.term(query.fieldname, w) if a else 0, query.words, self.all)
-            found = from_ids(self.searcher.docs_for_query(query), self.size) & candidates if candidates else 0
-            self._cache[key] = found
+            self._keep(key, from_ids(self.searcher.docs_for_query(query), self.size) & candidates if candidates else 0)
         return self._cache[key]
 
     def term(self, fieldname: str, text: str) -> int:
@@ -97,33 +99,16 @@ class DocSets:
             self._cache.move_to_end(key)
             return self._cache[key]
         bitmap = self._read(fieldname, text) & self.all
+        self._keep(key, bitmap)
+        return bitmap
+
+    def _keep(self, key: tuple, bitmap: int) -> None:
         self._cache[key] = bitmap
         if len(self._cache) > CACHED_TERMS:
             self._cache.popitem(last=False)
-        return bitmap
 
     def _read(self, fieldname: str, text: str) -> int:
-        buf = bytearray((self.size + 7) // 8)
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (fieldname, text) not in reader:
-                continue
-            for doc in _posting_ids(reader.postings(fieldname, text)):
-                doc += offset
-                buf[doc >> 3] |= 1 << (doc & 7)
-        return int.from_bytes(buf, "little")
-
-
-def _posting_ids(matcher) -> Iterable[int]:
-    """Every document id of a term's postings, a block at a time when the codec allows (deleted ones included:
-    callers mask them out)."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_ids"):
-        yield from matcher.all_ids()
-        return
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        yield from matcher._ids
-        matcher._next_block()
+        ids, _weights = self.postings.get(fieldname, text)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[ids] = True
+        return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")

@@ -7,18 +7,14 @@ And/Or/AndMaybe). Queries it does not know (phrases, ranges) raise `Unsupported`
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from indexer import docsets
 
-CACHED_BYTES = 128 * 2**20  # decoded posting lists kept per searcher
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -29,7 +25,7 @@ class Unsupported(Exception):
 class VectorScorer:
     """Scores for all documents of a searcher as a dense array, one entry per document number."""
 
-    def __init__(self, searcher, sets: docsets.DocSets | None = None) -> None:
+    def __init__(self, searcher, sets: docsets.DocSets) -> None:
         weighting = searcher.weighting
         if type(weighting) is not BM25F or weighting._field_B:
             raise Unsupported(f"weighting {weighting!r}")
@@ -37,8 +33,6 @@ class VectorScorer:
         self.size = searcher.doc_count_all()
         self.docsets = sets
         self._lengths: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
 
     def scores(self, query: wq.Query) -> np.ndarray:
         """Each document's score for the query (0 where it does not match; matching is decided elsewhere)."""
@@ -60,7 +54,7 @@ class VectorScorer:
             self._add(query.b, out, boost)  # only documents matching `a` are ranked, so adding `b` everywhere is safe
         elif isinstance(query, wq.AndNot):
             self._add(query.a, out, boost)
-        elif isinstance(query, wq.Phrase) and self.docsets is not None:
+        elif isinstance(query, wq.Phrase):
             # Whoosh scores a phrase as the sum of its words' scores, in the documents that have the phrase
             words = np.zeros(self.size)
             for word in query.words:
@@ -70,7 +64,7 @@ class VectorScorer:
             raise Unsupported(type(query).__name__)
 
     def _add_term(self, fieldname: str, text: str, out: np.ndarray, boost: float) -> None:
-        docs, weights = self._posting(fieldname, text)
+        docs, weights = self.docsets.postings.get(fieldname, text)
         if not len(docs):
             return
         idf = self.searcher.idf(fieldname, text)
@@ -78,29 +72,6 @@ class VectorScorer:
         lengths = self._field_lengths(fieldname)[docs]
         k1, b = self.K1, self.B
         out[docs] += boost * idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
-
-    def _posting(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (fieldname, text)
-        if key in self._postings:
-            self._postings.move_to_end(key)
-            return self._postings[key]
-        ids, weights = [], []
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (fieldname, text) in reader:
-                leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
-                ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(leaf_weights, dtype=np.float64))
-        posting = (np.concatenate(ids), np.concatenate(weights)) if ids else (np.zeros(0, np.int64), np.zeros(0))
-        self._remember(key, posting)
-        return posting
-
-    def _remember(self, key: tuple[str, str], posting: tuple[np.ndarray, np.ndarray]) -> None:
-        self._postings[key] = posting
-        self._cached += posting[0].nbytes + posting[1].nbytes
-        while self._cached > CACHED_BYTES and len(self._postings) > 1:
-            _, (ids, weights) = self._postings.popitem(last=False)
-            self._cached -= ids.nbytes + weights.nbytes
 
     def _field_lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -118,25 +89,3 @@ def _leaf_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     if column is None:
         return np.array([reader.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64)
     return _LENGTH_OF_BYTE[np.fromiter(column, dtype=np.uint8, count=count)]
-
-
-def _blocks(matcher) -> tuple[list[int], list[float]]:
-    """All ids and weights of a posting list, read a block at a time (deleted documents included)."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    ids: list[int] = []
-    weights: list[float] = []
-    if not hasattr(matcher, "_read_ids"):
-        for doc in matcher.all_ids():
-            ids.append(doc)
-            weights.append(matcher.weight())
-        return ids, weights
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids)
-        weights.extend(matcher._weights)
-        matcher._next_block()
-    return ids, weights

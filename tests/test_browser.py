@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,18 +22,26 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def base_url(index_dir):
-    """The app served over HTTP on a free port, in a background thread."""
+@contextmanager
+def served(index_dir):
+    """The app over this index, served over HTTP on a free port in a background thread."""
     app = create_app({"INDEX_DIR": str(index_dir)})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
-    app.extensions["search"].close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        app.extensions["search"].close()
+
+
+@pytest.fixture(scope="module")
+def base_url(index_dir):
+    with served(index_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -160,15 +169,8 @@ def xss_url(tmp_path):
     """The app over an index holding an article made of script and event handlers."""
     from tests.helpers import build_index
 
-    app = create_app({"INDEX_DIR": str(build_index(tmp_path, XSS_NEWS))})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
-    app.extensions["search"].close()
+    with served(build_index(tmp_path, XSS_NEWS)) as url:
+        yield url
 
 
 def test_an_article_made_of_script_and_event_handlers_runs_none_of_it(desktop, xss_url):
