@@ -153,8 +153,8 @@ def _vector_scorer(searcher, sets: DocSets) -> VectorScorer | None:
 class _Search:
     """One request's work: filters, matching set, page of hits, facets, suggestion.
 
-    Sets of documents are bitmaps (`docsets`); Whoosh scores only what is ranked: the top of an unfiltered
-    search with its optimized collector, or the few documents left by a filter, each scored on its own.
+    Sets of documents are bitmaps (`docsets`); every matching document is scored at once by `scoring` (NumPy over
+    Whoosh's postings); Whoosh's own collectors remain for a weighting or a query that scorer does not compute.
     """
 
     def __init__(self, opened: _Opened, request: SearchRequest, parsed: ParsedQuery, weights: Weights) -> None:
@@ -171,7 +171,6 @@ class _Search:
             unfiltered = self.sets.of(query)
             matching = self._most_words(unfiltered & allowed)
         total = matching.bit_count()
-        exact = unfiltered if matching == unfiltered else None  # the optimized collector needs no filter
         return {
             "query": self.request.q,
             "searched": self.parsed.searched,
@@ -179,7 +178,7 @@ class _Search:
             "page": self.request.page,
             "per_page": self.request.per_page,
             "partial": partial,
-            "hits": self._hits(query, matching, total, unfiltered.bit_count(), exact is not None) if total else [],
+            "hits": self._hits(query, matching, total, unfiltered) if total else [],
             "facets": self._facets(matching),
             "suggestion": suggest(self.parsed, self.opened.vocabulary),
         }
@@ -209,7 +208,7 @@ class _Search:
                 + [at_least[-1] & docs]
         return next((docs for docs in reversed(at_least[1:]) if docs), 0)
 
-    def _hits(self, query: wq.Query, matching: int, total: int, unfiltered: int, exact: bool) -> list[dict]:
+    def _hits(self, query: wq.Query, matching: int, total: int, unfiltered: int) -> list[dict]:
         r = self.request
         wanted = r.page * r.per_page
         if r.sort == "date" or self.parsed.is_empty():
@@ -217,7 +216,7 @@ class _Search:
             scores = dict((d, sc) for sc, d in self._score_docs(query, sorted(page))) if not self.parsed.is_empty() else {}
             ranked = [(scores.get(d, 0.0), d) for d in page]
         else:
-            top = self._top(query, matching, total, unfiltered, exact, wanted + TIE_MARGIN)
+            top = self._top(query, matching, total, unfiltered, wanted + TIE_MARGIN)
             dates = {d: self.searcher.stored_fields(d).get("date") or "" for _, d in top}
             ranked = sorted(top, key=lambda sd: dates[sd[1]], reverse=True)
             ranked.sort(key=lambda sd: -round(sd[0], 6))  # stable: equal scores stay newest first
@@ -232,23 +231,24 @@ class _Search:
         inside = docsets.Membership(matching)
         return list(islice((d for d in self.columns.newest if d in inside), wanted))
 
-    def _top(self, query: wq.Query, matching: int, total: int, unfiltered: int, exact: bool,
-             limit: int) -> list[tuple[float, int]]:
-        """The `limit` best (score, docnum) of the matching set."""
+    def _top(self, query: wq.Query, matching: int, total: int, unfiltered: int, limit: int) -> list[tuple[float, int]]:
+        """The `limit` best (score, docnum) of the matching set (`unfiltered`: what the query alone matches)."""
         if self.opened.scorer is not None:
             try:
                 return self._top_vectorized(query, matching, limit)
             except Unsupported:
                 pass
+        exact = matching == unfiltered  # no filter: Whoosh's optimized collector ranks the matches as they are
         if not exact and total <= DIRECT_SCORING:
             return sorted(self._score_docs(query, docsets.to_ids(matching)), key=lambda sd: (-sd[0], sd[1]))[:limit]
         inside = None if exact else docsets.Membership(matching)
         # a filter keeps about total/unfiltered of the hits: ask Whoosh for enough of them, more if that fell short
-        asked = limit if exact else min(unfiltered, int(limit * unfiltered / total * 1.5) + 50)
+        everything = unfiltered.bit_count()
+        asked = limit if exact else min(everything, int(limit * everything / total * 1.5) + 50)
         while True:
             hits = [(hit.score, hit.docnum) for hit in self.searcher.search(query, limit=asked)]
             kept = hits if inside is None else [(sc, d) for sc, d in hits if d in inside]
-            if len(kept) >= limit or asked >= unfiltered:
+            if len(kept) >= limit or asked >= everything:
                 return kept[:limit]
             asked *= 4
 

@@ -39,3 +39,18 @@ def test_same_documents_and_scores_as_whoosh(opened, q):
     scores = VectorScorer(searcher, sets).scores(query)
     docs = to_ids(sets.of(query))
     assert {d: round(float(scores[d]), 6) for d in docs} == expected
+
+
+def test_whooshs_own_ranking_path_gives_the_same_hits(tmp_path):
+    """Without the NumPy scorer (another weighting, say) the service ranks with Whoosh's collectors: same page."""
+    from indexer.search import SearchRequest, SearchService
+
+    news = [article(f"x{i}", f"Tin {i}", "Thủ tướng nói. " + "thêm " * i, date=f"2025-01-{i % 28 + 1:02d}")
+            for i in range(40)]  # lengths all differ, so do scores: the page does not depend on tie-breaking
+    service = SearchService(build_index(tmp_path, news + NEWS))
+    requests = [SearchRequest(q="thu tuong", per_page=5), SearchRequest(q="thủ tướng", per_page=5, page=3),
+                SearchRequest(q="thu tuong", date_from="2025-01-05", date_to="2025-01-09")]
+    vectorized = [service.search(r)["hits"] for r in requests]
+    service._opened.scorer = None
+    assert [service.search(r)["hits"] for r in requests] == vectorized
+    service.close()
