@@ -22,7 +22,7 @@ from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
-from indexer import store
+from indexer import columns, store
 
 BATCH = 64
 WRITER_MB = 256
@@ -108,23 +108,27 @@ def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: 
         progress.close()
     writer.commit()
     _replace_later(index, later, report)
-    build_vocabulary(index, Path(index.storage.folder))
+    folder = Path(index.storage.folder)
+    build_vocabulary(index, folder)
+    with index.reader() as reader:
+        columns.save(reader, folder)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _writer(index, procs: int):
     """A fresh build indexes in `procs` processes, each writing its own segment (kept apart: no final merge);
-    an add, which must delete what it replaces, uses one writer."""
+    an add, which must delete what it replaces, uses one writer. Segments stay separate files (not compound):
+    Whoosh reads a compound file's parts by copying each into memory, the whole postings file included."""
     if procs > 1:
-        return index.writer(procs=procs, multisegment=True, limitmb=WRITER_MB // procs)
-    return index.writer(limitmb=WRITER_MB)
+        return index.writer(procs=procs, multisegment=True, limitmb=WRITER_MB // procs, compound=False)
+    return index.writer(limitmb=WRITER_MB, compound=False)
 
 
 def _replace_later(index, later: dict[str, dict], report: BuildReport) -> None:
     if not later:
         return
-    with index.writer(limitmb=WRITER_MB) as writer:
+    with index.writer(limitmb=WRITER_MB, compound=False) as writer:
         for doc in later.values():
             writer.update_document(**doc)
 

@@ -8,9 +8,12 @@ import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
-from indexer import docsets
+import numpy as np
+
+from indexer import columns, docsets
 
 from indexer.countries import country_name
 from indexer.schema import UNDATED
@@ -31,18 +34,19 @@ class FacetColumns:
     rank: list[int]                # each docnum's place in `newest`
 
     @classmethod
-    def load(cls, reader) -> "FacetColumns":
-        size = reader.doc_count_all()
-        countries = [v.split(",") if v else () for v in _column(reader, "countries")]
-        dates = _column(reader, "date")
-        dated = sorted((d, doc) for doc, d in enumerate(dates) if d)
-        undated = [doc for doc, d in enumerate(dates) if not d]
-        newest = [doc for _, doc in sorted(dated, key=lambda dd: (dd[0], -dd[1]), reverse=True)] + undated
-        rank = [0] * size
-        for place, doc in enumerate(newest):
-            rank[doc] = place
-        return cls(_bitmaps(countries, size), _bitmaps(([v] for v in _column(reader, "year")), size),
-                   _bitmaps(([v] for v in _column(reader, "month")), size), dated, newest, rank)
+    def load(cls, reader, directory: Path | None = None) -> "FacetColumns":
+        """The columns of `reader`'s documents, from the file the build wrote in `directory` when it matches."""
+        coded = columns.load(reader, directory)
+        oldest, newest = _date_orders(coded)
+        rank = np.empty(len(newest), dtype=np.int64)
+        rank[newest] = np.arange(len(newest))
+        dates = np.array(coded.dates, dtype=object)
+        dated = list(zip(dates[coded.date_codes[oldest]].tolist(), oldest.tolist()))
+        years = [[d[:4] or UNDATED] for d in coded.dates]
+        months = [[d[:7] or UNDATED] for d in coded.dates]
+        sets = [s.split(",") if s else [] for s in coded.sets]
+        return cls(_bitmaps(sets, coded.set_codes), _bitmaps(years, coded.date_codes),
+                   _bitmaps(months, coded.date_codes), dated, newest.tolist(), rank.tolist())
 
     def date_range(self, start: str | None, end: str | None) -> int:
         """The bitmap of the documents dated from `start` to `end`, both included (either may be open)."""
@@ -51,24 +55,29 @@ class FacetColumns:
         return docsets.from_ids((doc for _, doc in self.dated[lo:hi]), len(self.newest))
 
 
-def _bitmaps(values: Iterable[Iterable[str]], size: int) -> dict[str, int]:
-    bufs: dict[str, bytearray] = defaultdict(lambda: bytearray((size + 7) // 8))
-    for doc, keys in enumerate(values):
+def _date_orders(coded: columns.Coded) -> tuple[np.ndarray, np.ndarray]:
+    """The dated documents oldest first, and all documents newest first with the undated last; ties by docnum."""
+    codes, docs = coded.date_codes, np.arange(len(coded.date_codes))
+    is_dated = codes != (coded.dates.index("") if "" in coded.dates else -1)
+    ascending, descending = np.lexsort((docs, codes)), np.lexsort((docs, -codes))
+    return ascending[is_dated[ascending]], np.concatenate([descending[is_dated[descending]], docs[~is_dated]])
+
+
+def _bitmaps(keys_of_code: list[list[str]], codes: np.ndarray) -> dict[str, int]:
+    """Per key, the bitmap of the documents whose code lists it (a code stands for a value with its keys)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys_of_code) + 1))
+    members: dict[str, list[np.ndarray]] = defaultdict(list)
+    for code, keys in enumerate(keys_of_code):
         for key in keys:
-            bufs[key][doc >> 3] |= 1 << (doc & 7)
-    return {key: int.from_bytes(buf, "little") for key, buf in bufs.items() if key}
+            members[key].append(order[bounds[code]:bounds[code + 1]])
+    return {key: _bitmap(np.concatenate(parts), len(codes)) for key, parts in members.items() if key}
 
 
-def _column(reader, name: str) -> list[str]:
-    """One value per document number; a segment where no document has the field has no column at all."""
-    values: list[str] = []
-    for leaf, _offset in reader.leaf_readers():
-        count = leaf.doc_count_all()
-        if leaf.has_column(name):
-            values += [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in leaf.column_reader(name)]
-        else:
-            values += [""] * count
-    return values
+def _bitmap(ids: np.ndarray, size: int) -> int:
+    mask = np.zeros(size, dtype=bool)
+    mask[ids] = True
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
 class CountryFacet:

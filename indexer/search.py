@@ -5,7 +5,10 @@ stays open and is reopened only when a build publishes a new generation or an ad
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import threading
+import weakref
 from itertools import islice
 import warnings
 import time
@@ -57,6 +60,8 @@ class SearchService:
         self.weights = weights
         self._lock = threading.RLock()
         self._opened: _Opened | None = None
+        self._held: dict[str, object] = {}  # the open searcher: its files are closed even if close() never is
+        weakref.finalize(self, _close_held, self._held)
 
     def search(self, request: SearchRequest) -> dict:
         """Ranked, highlighted hits for one page, facets over all matches, and a suggestion."""
@@ -85,9 +90,8 @@ class SearchService:
 
     def close(self) -> None:
         with self._lock:
-            if self._opened:
-                self._opened.searcher.close()
-                self._opened = None
+            _close_held(self._held)
+            self._opened = None
 
     def _open(self) -> _Opened:
         opened, now = self._opened, time.monotonic()
@@ -103,19 +107,26 @@ class SearchService:
                 opened.vocabulary, opened.vocabulary_stamp = _vocabulary(generation)
             return opened
         self._opened = _load(generation, now)
-        if opened:
-            opened.searcher.close()
+        _close_held(self._held)
+        self._held["searcher"] = self._opened.searcher
         return self._opened
 
 
+def _close_held(held: dict[str, object]) -> None:
+    searcher = held.pop("searcher", None)
+    if searcher is not None:
+        searcher.close()
+
+
 def _load(generation: Path, now: float) -> _Opened:
-    # Whoosh leaves the files of a half-opened index to be closed when the failure is freed: do that quietly
+    # Whoosh leaves the files of a half-opened index to be closed when the failure is freed: do that quietly, now
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
+        searcher = None
         try:
             index = whoosh_index.open_dir(str(generation))
             searcher = index.searcher()
-            columns = FacetColumns.load(searcher.reader())
+            columns = FacetColumns.load(searcher.reader(), generation)
             vocabulary, stamp = _vocabulary(generation)
             sets = DocSets(searcher)
         except Exception as err:  # a damaged index must give a clear message, never a traceback
@@ -124,6 +135,11 @@ def _load(generation: Path, now: float) -> _Opened:
         else:
             return _Opened(generation, index, searcher, vocabulary, stamp, columns, sets,
                            _vector_scorer(searcher, sets), now)
+        if searcher is not None:
+            with contextlib.suppress(Exception):
+                searcher.close()
+        searcher = None
+        gc.collect()
     raise IndexUnavailable(problem)
 
 
