@@ -7,12 +7,13 @@ from collections import OrderedDict
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
-CACHED_BYTES = 128 * 2**20
-_EMPTY = (np.zeros(0, np.int64), np.zeros(0))
+CACHED_BYTES = 256 * 2**20  # 32 million postings: the posting lists a few thousand queries touch
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 class Postings:
-    """Document numbers and term weights (frequencies) of a term, over every segment of a searcher."""
+    """Document numbers (int32) and term weights (frequencies, float32) of a term, over every segment of a
+    searcher: 8 bytes a posting, so the cache holds twice as many as with 64-bit numbers."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
@@ -30,8 +31,8 @@ class Postings:
             reader = leaf.reader()
             if (fieldname, text) in reader:
                 leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
-                ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(leaf_weights, dtype=np.float64))
+                ids.append(np.asarray(leaf_ids, dtype=np.int32) + np.int32(offset))
+                weights.append(np.asarray(leaf_weights, dtype=np.float32))  # term frequencies: exact in float32
         posting = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._remember(key, posting)
         return posting

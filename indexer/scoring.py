@@ -64,7 +64,8 @@ class VectorScorer:
             raise Unsupported(type(query).__name__)
 
     def _add_term(self, fieldname: str, text: str, out: np.ndarray, boost: float) -> None:
-        docs, weights = self.docsets.postings.get(fieldname, text)
+        docs, frequencies = self.docsets.postings.get(fieldname, text)
+        weights = frequencies.astype(np.float64)
         if not len(docs):
             return
         idf = self.searcher.idf(fieldname, text)
