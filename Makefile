@@ -24,7 +24,7 @@ install: $(VENV)/.installed ## create the virtual environment in .venv and insta
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 index: install ## rebuild the index from SOURCES into INDEX
