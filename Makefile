@@ -44,8 +44,9 @@ browser: ## install Debian's chromium for the browser tests (when missing)
 test: install browser ## run the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
-bench: install ## benchmarks on the shared corpus (QUICK=1 for a short run)
-	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+bench: install ## benchmarks: ours, plain Whoosh and tantivy on ../shared/corpus (QUICK=1: 2,000 articles, minutes)
+	$(BIN)/python -m bench $(if $(QUICK),--quick --name scratch-quick,$(if $(SIZES),--sizes $(SIZES),))
+	$(BIN)/python -m bench.report $(if $(QUICK),bench/results/scratch-quick.json --out bench/work/report-quick,)
 
 eval: install ## relevance evaluation on ../shared/corpus (builds eval/work/ once), results in eval/results/
 	$(BIN)/python -m eval
