@@ -172,13 +172,13 @@ def test_searches_succeed_through_a_rebuild_and_an_add_and_switch_without_a_rest
         time.sleep(0.5)
         building_from = time.monotonic()
         build = cli("build", "--jobs", "1", "--index", str(root), str(tmp_path / "new.jsonl"))
-        out, err = build.communicate(timeout=120)
+        out, err = build.communicate(timeout=300)
         built = time.monotonic()
         assert (build.returncode, out.split(" in ")[0]) == (0, f"indexed {len(NEW)}, replaced 0, rejected 0"), err
         time.sleep(SWITCH_SECONDS)
         adding_from = time.monotonic()
         add = cli("add", "--jobs", "1", "--index", str(root), str(tmp_path / "added.jsonl"))
-        out, err = add.communicate(timeout=120)
+        out, err = add.communicate(timeout=300)
         added = time.monotonic()
         assert (add.returncode, out.split(" in ")[0]) == (0, f"indexed {len(ADDED)}, replaced 0, rejected 0"), err
         time.sleep(SWITCH_SECONDS)
@@ -271,7 +271,7 @@ def test_a_build_killed_at_random_moments_leaves_an_index_serving_and_the_next_b
             with store.build_lock(root):  # nobody holds the lock any more
                 pass
         again = cli("build", "--jobs", "2", "--index", str(root), str(new_source))
-        out, err = again.communicate(timeout=120)
+        out, err = again.communicate(timeout=300)
         assert (again.returncode, out.split(" in ")[0]) == (0, "indexed 300, replaced 0, rejected 0"), err
         assert not list(root.glob(".building-*")), "leftovers of the killed builds were not swept"
         assert len(list(root.glob("gen-*"))) <= 1 + store.KEEP_OLD
@@ -332,7 +332,7 @@ def test_a_second_build_or_add_while_one_runs_stops_with_a_clear_message(tmp_pat
             out, err = second.communicate(timeout=60)
             assert (second.returncode, out, err) == (1, "", message), command
             assert first.poll() is None, "the first build ended before the second one was tried"
-        out, err = first.communicate(timeout=120)
+        out, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
