@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--name", help="results file name")
     parser.add_argument("--http-requests", type=int, default=None, help="requests per concurrency level (400)")
+    parser.add_argument("--reuse-build", type=Path, help="a results file: keep its build figures and the index "
+                        "built then, measure the rest again")
     parser.add_argument("--pass-seconds", type=float, default=300.0,
                         help="at most this long per in-process pass over the mix: later queries are not run")
     parser.add_argument("--http-seconds", type=float, default=90.0,
@@ -99,10 +101,28 @@ def bench_system(system: str, source: Path, index: Path, mix: list[dict], mix_fi
                  args: argparse.Namespace) -> dict:
     """One system's build, in-process latency, cold start and HTTP load."""
     print(f"bench: {system}, {source.name}", file=sys.stderr)
-    return {"build": _timed_build(system, source, index),
+    reused = _reused_build(args.reuse_build, system, source, index)
+    return {"build": reused or _timed_build(system, source, index),
             "in_process": in_process(system, index, mix_file, args.pass_seconds),
             "cold_start_s": cold_start(system, index),
             "http": over_http(system, index, mix, args.http_requests, args.http_seconds)}
+
+
+def _reused_build(results: Path | None, system: str, source: Path, index: Path) -> dict | None:
+    """The build figures of an earlier run of this size (`--reuse-build`) when its index is still there: the query
+    side can then be measured again after a query-path change without rebuilding."""
+    if results is None or not index.exists():
+        return None
+    size = _count_lines(source)
+    for run in json.loads(results.read_text(encoding="utf-8"))["runs"]:
+        if run["articles"] == size and system in run.get("systems", {}):
+            return run["systems"][system]["build"] | {"reused_from": results.name}
+    return None
+
+
+def _count_lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as lines:
+        return sum(1 for _ in lines)
 
 
 def _index_dir(system: str, size: int) -> Path:
@@ -133,7 +153,7 @@ def _timed_build(system: str, source: Path, index: Path) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, proc.args)
-    articles = sum(1 for _ in source.open(encoding="utf-8"))
+    articles = _count_lines(source)
     return {"seconds": round(seconds, 1), "articles_per_s": round(articles / seconds, 1),
             "peak_rss_mb_largest_process": round(usage.ru_maxrss / 1024), "index_mb": _index_mb(system, index)}
 
