@@ -71,13 +71,7 @@ def _bitmaps(keys_of_code: list[list[str]], codes: np.ndarray) -> dict[str, int]
     for code, keys in enumerate(keys_of_code):
         for key in keys:
             members[key].append(order[bounds[code]:bounds[code + 1]])
-    return {key: _bitmap(np.concatenate(parts), len(codes)) for key, parts in members.items() if key}
-
-
-def _bitmap(ids: np.ndarray, size: int) -> int:
-    mask = np.zeros(size, dtype=bool)
-    mask[ids] = True
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+    return {key: docsets.from_array(np.concatenate(parts), len(codes)) for key, parts in members.items() if key}
 
 
 class CountryFacet:
