@@ -163,6 +163,15 @@ PATHS = ["/api/search?q=hoi+dam", "/api/search?q=sau+rieng&sort=date", "/?q=hoi+
          "/api/articles/cu-1", "/articles/cu-2?q=hoi+dam", "/api/search?q=mang+cut&per_page=5"]
 
 
+def _timed_cli(command: str, root: Path, source: Path, count: int) -> tuple[float, float]:
+    """Run `indexer build|add` on one source, check it indexed `count` new articles; when it started and ended."""
+    started = time.monotonic()
+    process = cli(command, "--jobs", "1", "--index", str(root), str(source))
+    out, err = process.communicate(timeout=300)
+    assert (process.returncode, out.split(" in ")[0]) == (0, f"indexed {count}, replaced 0, rejected 0"), err
+    return started, time.monotonic()
+
+
 def test_searches_succeed_through_a_rebuild_and_an_add_and_switch_without_a_restart(tmp_path, serve):
     root = build_index(tmp_path, OLD)
     base_url = serve(root)
@@ -170,17 +179,9 @@ def test_searches_succeed_through_a_rebuild_and_an_add_and_switch_without_a_rest
     write_jsonl(tmp_path / "added.jsonl", ADDED)
     with Traffic(base_url, PATHS) as traffic:
         time.sleep(0.5)
-        building_from = time.monotonic()
-        build = cli("build", "--jobs", "1", "--index", str(root), str(tmp_path / "new.jsonl"))
-        out, err = build.communicate(timeout=300)
-        built = time.monotonic()
-        assert (build.returncode, out.split(" in ")[0]) == (0, f"indexed {len(NEW)}, replaced 0, rejected 0"), err
+        building_from, built = _timed_cli("build", root, tmp_path / "new.jsonl", len(NEW))
         time.sleep(SWITCH_SECONDS)
-        adding_from = time.monotonic()
-        add = cli("add", "--jobs", "1", "--index", str(root), str(tmp_path / "added.jsonl"))
-        out, err = add.communicate(timeout=300)
-        added = time.monotonic()
-        assert (add.returncode, out.split(" in ")[0]) == (0, f"indexed {len(ADDED)}, replaced 0, rejected 0"), err
+        adding_from, added = _timed_cli("add", root, tmp_path / "added.jsonl", len(ADDED))
         time.sleep(SWITCH_SECONDS)
     assert_all_succeeded(traffic)
     during = [o for o in traffic.outcomes if o.started < built]
