@@ -1,6 +1,7 @@
 """Building and updating the index: read the sources, analyse in parallel, write with one Whoosh writer.
 
-pyvi segmentation and country extraction run in worker processes (`prepare`); the main process only writes.
+pyvi segmentation and country extraction run in worker processes (`prepare`); the main process only writes. After
+the commit come what is derived from the written index: vocabulary, facet columns, decoded postings.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
-from indexer import columns, store
+from indexer import columns, decoded, store
 
 BATCH = 64
 WRITER_MB = 256
@@ -112,6 +113,7 @@ def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: 
     build_vocabulary(index, folder)
     with index.reader() as reader:
         columns.save(reader, folder)
+    decoded.save(folder, jobs)
     report.seconds = time.monotonic() - started
     return report
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from functools import reduce
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 from whoosh import query as wq
 
+from indexer.phrases import phrase_docs
 from indexer.postings import Postings
 
 CACHED_TERMS = 4096  # a bitmap is one bit per document: 4,096 terms of a 200,000-article index take 100 MB at most
@@ -64,14 +66,14 @@ class Membership:
 class DocSets:
     """The documents of a searcher that match Whoosh queries, as bitmaps."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, directory: Path | None = None) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         deleted = [offset + d for leaf, offset in searcher.leaf_searchers() if leaf.reader().has_deletions()
                    for d in range(leaf.doc_count_all()) if leaf.reader().is_deleted(d)]
         self.all = ((1 << self.size) - 1) & ~from_ids(deleted, self.size)
         self._cache: OrderedDict[tuple, int] = OrderedDict()
-        self.postings = Postings(searcher)
+        self.postings = Postings(searcher, directory)
 
     def of(self, query: wq.Query) -> int:
         """The bitmap of the documents the query matches (what `docs_for_query` would list)."""
@@ -92,13 +94,19 @@ class DocSets:
         return from_ids(self.searcher.docs_for_query(query), self.size)  # ranges and the like: Whoosh's own way
 
     def phrase(self, query: wq.Phrase) -> int:
-        """Documents with the words in order: only those with all the words are checked, by Whoosh, and the
-        answer is cached like a term's."""
+        """Documents with the words in order: only those with all the words are checked, and the answer is cached
+        like a term's."""
         key = (query.fieldname, "\0".join(query.words), query.slop)
         if key not in self._cache:
             candidates = reduce(lambda a, w: a & self.term(query.fieldname, w) if a else 0, query.words, self.all)
-            self._keep(key, from_ids(self.searcher.docs_for_query(query), self.size) & candidates if candidates else 0)
+            self._keep(key, self._in_order(query, candidates) if candidates else 0)
         return self._cache[key]
+
+    def _in_order(self, query: wq.Phrase, candidates: int) -> int:
+        if query.slop != 1:  # words near each other, not adjacent: Whoosh's own matcher
+            return from_ids(self.searcher.docs_for_query(query), self.size) & candidates
+        ids = np.array(to_ids(candidates), dtype=np.int64)
+        return from_ids(phrase_docs(self.postings, query.fieldname, list(query.words), ids), self.size)
 
     def term(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)

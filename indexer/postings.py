@@ -1,11 +1,13 @@
-"""Posting lists read from Whoosh a block at a time into NumPy arrays, cached per searcher: what both the bitmap
-sets (`docsets`) and the scorer (`scoring`) work from, so a term's postings are decoded once."""
+"""Posting lists as NumPy arrays, cached per searcher: what both the bitmap sets (`docsets`) and the scorer
+(`scoring`) work from, so a term's postings are read once."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
-from whoosh.matching.wrappers import FilterMatcher
+
+from indexer import decoded
 
 CACHED_BYTES = 512 * 2**20  # 64 million postings: the 300-query bench mix on the full corpus needs 270 MB
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
@@ -13,10 +15,13 @@ _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 class Postings:
     """Document numbers (int32) and term weights (frequencies, float32) of a term, over every segment of a
-    searcher: 8 bytes a posting, so the cache holds twice as many as with 64-bit numbers."""
+    searcher: 8 bytes a posting, so the cache holds twice as many as with 64-bit numbers. Segments decoded at index
+    time (`decoded`) are sliced from their files; the others are read from Whoosh's blocks."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, directory: Path | None = None) -> None:
         self.searcher = searcher
+        self.leaves = [(leaf.reader(), offset, decoded.open_segment(directory, leaf.reader()) if directory else None)
+                       for leaf, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 
@@ -27,15 +32,22 @@ class Postings:
             self._cache.move_to_end(key)
             return self._cache[key]
         ids, weights = [], []
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (fieldname, text) in reader:
-                leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
-                ids.append(np.asarray(leaf_ids, dtype=np.int32) + np.int32(offset))
-                weights.append(np.asarray(leaf_weights, dtype=np.float32))  # term frequencies: exact in float32
+        for reader, offset, segment in self.leaves:
+            count = reader.doc_frequency(fieldname, text)
+            if not count:
+                continue
+            found = segment.find(fieldname, text, count) if segment is not None else None
+            if found is None:
+                found = decoded.blocks(reader.postings(fieldname, text))
+            ids.append(np.asarray(found[0], dtype=np.int32) + np.int32(offset))
+            weights.append(np.asarray(found[1], dtype=np.float32))  # term frequencies: exact in float32
         posting = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._remember(key, posting)
         return posting
+
+    def length_codes(self, fieldname: str) -> list[np.ndarray | None]:
+        """Each segment's decoded field lengths (Whoosh's byte codes), None for a segment without them."""
+        return [segment.length_codes(fieldname) if segment is not None else None for _r, _o, segment in self.leaves]
 
     def _remember(self, key: tuple[str, str], posting: tuple[np.ndarray, np.ndarray]) -> None:
         self._cache[key] = posting
@@ -43,25 +55,3 @@ class Postings:
         while self._cached > CACHED_BYTES and len(self._cache) > 1:
             _, (ids, weights) = self._cache.popitem(last=False)
             self._cached -= ids.nbytes + weights.nbytes
-
-
-def _blocks(matcher) -> tuple[list[int], list[float]]:
-    """All ids and weights of a posting list, read a block at a time when the codec allows."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    ids: list[int] = []
-    weights: list[float] = []
-    if not hasattr(matcher, "_read_ids"):
-        for doc in matcher.all_ids():
-            ids.append(doc)
-            weights.append(matcher.weight())
-        return ids, weights
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids)
-        weights.extend(matcher._weights)
-        matcher._next_block()
-    return ids, weights

@@ -77,8 +77,10 @@ class VectorScorer:
     def _field_lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
             parts = []
-            for leaf, _offset in self.searcher.leaf_searchers():
-                parts.append(_leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
+            decoded = self.docsets.postings.length_codes(fieldname)
+            for (leaf, _offset), codes in zip(self.searcher.leaf_searchers(), decoded):
+                parts.append(_LENGTH_OF_BYTE[codes] if codes is not None
+                             else _leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
 

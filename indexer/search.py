@@ -128,7 +128,7 @@ def _load(generation: Path, now: float) -> _Opened:
             searcher = index.searcher()
             columns = FacetColumns.load(searcher.reader(), generation)
             vocabulary, stamp = _vocabulary(generation)
-            sets = DocSets(searcher)
+            sets = DocSets(searcher, generation)
         except Exception as err:  # a damaged index must give a clear message, never a traceback
             problem = str(err) if isinstance(err, IndexUnavailable) else (
                 f"the index at {generation} cannot be opened ({type(err).__name__}: {err}): run `make index`")

@@ -1,0 +1,233 @@
+"""Posting lists and field lengths decoded once, at index time, into NumPy files: a directory per segment.
+
+Whoosh keeps postings as pickled blocks (with every position, in the folded fields), so the first read of a common
+term cost up to a second at query time on the full corpus. Here each segment's postings are flat arrays read by
+slicing a memory map. A segment without its directory (an index from before, an add cut short) is read from Whoosh.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching.wrappers import FilterMatcher
+
+PREFIX = "decoded-"
+_ARRAYS = ("keys", "starts", "counts", "ids", "weights", "positions", "position_starts")
+
+
+def key(fieldname: str, text: str) -> int:
+    """A term's 64-bit key (what the sorted `keys` array holds); a collision is caught by the count check."""
+    return int.from_bytes(hashlib.blake2b(f"{fieldname}\0{text}".encode(), digest_size=8).digest(), "little")
+
+
+class Segment:
+    """One segment's decoded postings, memory-mapped: ids are the segment's own document numbers."""
+
+    def __init__(self, directory: Path) -> None:
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        self.keys, self.starts, self.counts = arrays["keys"], arrays["starts"], arrays["counts"]
+        self.ids, self.weights = arrays["ids"], arrays["weights"]
+        self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
+        self.directory = directory
+
+    def find(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(ids, weights) of the term, or None when the file does not hold it with `doc_frequency` postings."""
+        at = self._at(fieldname, text, doc_frequency)
+        if at is None:
+            return None
+        start = int(self.starts[at])
+        return self.ids[start:start + doc_frequency], self.weights[start:start + doc_frequency]
+
+    def find_positions(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, ...] | None:
+        """(ids, weights, positions) of a term of a positional field: each posting's positions, ascending, one
+        after the other (a posting has as many as its weight, the term's frequency in the document)."""
+        at = self._at(fieldname, text, doc_frequency)
+        if at is None or self.position_starts[at] < 0:
+            return None
+        start, first = int(self.starts[at]), int(self.position_starts[at])
+        weights = self.weights[start:start + doc_frequency]
+        total = int(weights.sum(dtype=np.int64))
+        return self.ids[start:start + doc_frequency], weights, self.positions[first:first + total]
+
+    def _at(self, fieldname: str, text: str, doc_frequency: int) -> int | None:
+        wanted = np.uint64(key(fieldname, text))
+        at = int(np.searchsorted(self.keys, wanted))
+        if at == len(self.keys) or self.keys[at] != wanted or int(self.counts[at]) != doc_frequency:
+            return None
+        return at
+
+    def length_codes(self, fieldname: str) -> np.ndarray | None:
+        """The field's length of each document as Whoosh's one-byte code, or None if it was not written."""
+        path = self.directory / f"len_{fieldname}.npy"
+        return np.load(path) if path.exists() else None
+
+
+def open_segment(directory: Path, leaf) -> Segment | None:
+    """The decoded postings of this leaf reader's segment, if they were written for it and can be read."""
+    segment = leaf.segment()
+    if segment is None:
+        return None
+    path = Path(directory) / f"{PREFIX}{segment.segment_id()}"
+    try:
+        opened = Segment(path)
+        if int(np.load(path / "docs.npy")) != leaf.doc_count_all():
+            return None
+        return opened
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def save(directory: Path, jobs: int = 1) -> None:
+    """Decode every segment of the index in `directory` that has no decoded files yet, `jobs` segments at a time,
+    and remove those of segments that are gone (merged by an add)."""
+    directory = Path(directory)
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        present = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+    missing = [s for s in present if not (directory / f"{PREFIX}{s}").is_dir()]
+    if len(missing) > 1 and jobs > 1:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(missing))) as pool:
+            pool.starmap(_save_segment, [(directory, s) for s in missing])
+    else:
+        for segment_id in missing:
+            _save_segment(directory, segment_id)
+    for old in directory.glob(f"{PREFIX}*"):
+        if old.name[len(PREFIX):] not in present:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _save_segment(directory: Path, segment_id: str) -> None:
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        leaf = next(leaf for leaf, _ in reader.leaf_readers() if leaf.segment().segment_id() == segment_id)
+        tmp = directory / f".{PREFIX}{segment_id}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        fields = [name for name, field in leaf.schema.items() if field.scorable]
+        _save_postings(leaf, fields, tmp)
+        for name in fields:
+            codes = _length_codes(leaf, name)
+            if codes is not None:
+                np.save(tmp / f"len_{name}.npy", codes)
+        np.save(tmp / "docs.npy", np.int64(leaf.doc_count_all()))
+    os.replace(tmp, directory / f"{PREFIX}{segment_id}")
+
+
+def _save_postings(leaf, fields: list[str], out: Path) -> None:
+    terms = [(name, _text(text), info.doc_frequency()) for name in fields for text, info in leaf.iter_field(name)]
+    positional = {name for name in fields if leaf.schema[name].format.supports("positions")}
+    # term frequencies and positions are small integers: two bytes each, unless a boost or a long text needs more
+    position_counts = _write_postings(leaf, terms, positional, out, np.uint16)
+    if position_counts is None:
+        position_counts = _write_postings(leaf, terms, positional, out, np.float32)
+    counts = np.array([count for _name, _text, count in terms], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
+    kept = np.array(position_counts, dtype=np.int64)
+    position_starts = np.concatenate(([0], np.cumsum(np.maximum(kept, 0))))[:-1]
+    position_starts[kept < 0] = -1
+    keys = np.array([key(name, text) for name, text, _count in terms], dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
+        np.save(out / f"{name}.npy", values[order])
+
+
+def _write_postings(leaf, terms: list[tuple[str, str, int]], positional: set[str], out: Path,
+                    small_type) -> list[int] | None:
+    """Ids, weights and (positional fields) positions of every term, in order, streamed to .npy files: a segment's
+    postings never sit in memory whole. Returns each term's count of positions (-1: none kept), or None if a
+    weight or a position does not fit `small_type` exactly."""
+    total = sum(count for _name, _text, count in terms)
+    wide = np.int32 if small_type is not np.uint16 else np.uint16
+    position_counts: list[int] = []
+    with open(out / "ids.npy", "wb") as ids, open(out / "weights.npy", "wb") as weights, \
+            open(out / "positions.raw", "wb") as positions:
+        _header(ids, np.int32, total)
+        _header(weights, small_type, total)
+        for name, text, count in terms:
+            found = _postings(leaf.postings(name, text), with_positions=name in positional)
+            if len(found[0]) != count:
+                raise ValueError(f"{name}:{text!r} has {len(found[0])} postings, its term info says {count}")
+            ids.write(np.asarray(found[0], dtype=np.int32).tobytes())
+            if not _write_exact(weights, np.asarray(found[1], dtype=np.float32), small_type):
+                return None
+            if name in positional:
+                if not _write_exact(positions, np.asarray(found[2], dtype=np.int64), wide):
+                    return None
+                position_counts.append(len(found[2]))
+            else:
+                position_counts.append(-1)
+    _raw_to_npy(out / "positions.raw", out / "positions.npy", wide)
+    return position_counts
+
+
+def _write_exact(out, values: np.ndarray, dtype) -> bool:
+    stored = values.astype(dtype)
+    if not np.array_equal(stored, values):
+        return False
+    out.write(stored.tobytes())
+    return True
+
+
+def _raw_to_npy(raw: Path, npy: Path, dtype) -> None:
+    count = raw.stat().st_size // np.dtype(dtype).itemsize
+    with open(npy, "wb") as out, open(raw, "rb") as data:
+        _header(out, dtype, count)
+        shutil.copyfileobj(data, out, 2**20)
+    raw.unlink()
+
+
+def _header(out, dtype, count: int) -> None:
+    np.lib.format.write_array_header_2_0(
+        out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (count,)})
+
+
+def _text(text: str | bytes) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _length_codes(leaf, fieldname: str) -> np.ndarray | None:
+    perdoc = getattr(leaf, "_perdoc", None)
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
+    if column is None:
+        return None
+    return np.fromiter(column, dtype=np.uint8, count=leaf.doc_count_all())
+
+
+def blocks(matcher) -> tuple[list[int], list[float]]:
+    """All ids and weights of a posting list (deleted documents included), a block at a time when the codec allows."""
+    ids, weights, _positions = _postings(matcher, with_positions=False)
+    return ids, weights
+
+
+def _postings(matcher, with_positions: bool) -> tuple[list[int], list[float], list[int]]:
+    if isinstance(matcher, FilterMatcher):  # the filter has already moved its child past deleted documents
+        matcher = matcher.child
+        matcher.reset()
+    ids: list[int] = []
+    weights: list[float] = []
+    positions: list[int] = []
+    if not hasattr(matcher, "_read_ids"):
+        for doc in matcher.all_ids():
+            ids.append(doc)
+            weights.append(matcher.weight())
+            if with_positions:
+                positions.extend(matcher.value_as("positions"))
+        return ids, weights, positions
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
+        if with_positions:
+            matcher._read_values()
+            decode = matcher.format.decode_positions
+            for value in matcher._values:
+                positions.extend(decode(value))
+        matcher._next_block()
+    return ids, weights, positions

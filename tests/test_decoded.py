@@ -1,0 +1,145 @@
+import numpy as np
+from whoosh import index as whoosh_index
+
+from indexer import build as building
+from indexer import decoded, store
+from indexer.docsets import DocSets
+from tests.helpers import article, build_index, write_jsonl
+
+RECORDS = [
+    article("a", "Hội đàm Việt Nam - Nga", "Bộ trưởng hai nước hội đàm tại Moskva. Hội đàm kéo dài hai giờ."),
+    article("b", "Thủ tướng thăm Uzbekistan", "Thủ tướng Việt Nam thăm chính thức Uzbekistan."),
+    article("c", "Giá vàng hôm nay", "Giá vàng trong nước đứng yên, giá vàng thế giới tăng."),
+]
+
+
+def _whoosh_postings(reader) -> dict:
+    """Every term of every scorable field of every segment, as Whoosh's own matchers give it."""
+    out = {}
+    for leaf, _offset in reader.leaf_readers():
+        for name, field in leaf.schema.items():
+            if field.scorable:
+                for text in leaf.field_terms(name):
+                    matcher = leaf.postings(name, text)
+                    ids = list(matcher.all_ids())
+                    matcher = leaf.postings(name, text)
+                    rows = []
+                    while matcher.is_active():
+                        positions = matcher.value_as("positions") if field.format.supports("positions") else None
+                        rows.append((matcher.id(), matcher.weight(), positions))
+                        matcher.next()
+                    out[leaf.segment().segment_id(), name, text] = (ids, rows)
+    return out
+
+
+def _decoded_postings(generation, reader) -> dict:
+    out = {}
+    for leaf, _offset in reader.leaf_readers():
+        segment = decoded.open_segment(generation, leaf)
+        for name, field in leaf.schema.items():
+            if field.scorable:
+                for text in leaf.field_terms(name):
+                    count = leaf.doc_frequency(name, text)
+                    ids, weights = segment.find(name, text, count)
+                    with_positions = segment.find_positions(name, text, count)
+                    positions = [None] * count
+                    if with_positions is not None:
+                        ends = np.cumsum(with_positions[1].astype(np.int64))
+                        flat = with_positions[2].tolist()
+                        positions = [flat[end - int(w):end] for w, end in zip(with_positions[1], ends)]
+                    rows = [(int(d), float(w), p) for d, w, p in zip(ids, weights, positions)]
+                    out[leaf.segment().segment_id(), name, text] = (ids.tolist(), rows)
+    return out
+
+
+def test_the_build_decodes_every_posting_whoosh_holds(tmp_path):
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        expected = _whoosh_postings(reader)
+        assert _decoded_postings(generation, reader) == expected
+    assert expected[next(iter(expected))[0], "body", "hoi"][1] == [(0, 2.0, [4, 8])]  # "hội" is the 5th and 9th syllable
+    assert expected[next(iter(expected))[0], "body_cw", "hội_đàm"][1] == [(0, 2.0, None)]
+
+
+def test_an_add_decodes_its_segment_and_drops_those_merged_away(tmp_path):
+    root = build_index(tmp_path, RECORDS[:1])
+    for i, record in enumerate(RECORDS[1:]):
+        building.add(root, [str(write_jsonl(tmp_path / f"more{i}.jsonl", [record]))], jobs=1)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        segments = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
+        assert _decoded_postings(generation, reader) == _whoosh_postings(reader)
+    assert {p.name for p in generation.glob(decoded.PREFIX + "*")} == {decoded.PREFIX + s for s in segments}
+
+
+def test_field_lengths_are_whooshs(tmp_path):
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        leaf = reader.leaf_readers()[0][0]
+        segment = decoded.open_segment(generation, leaf)
+        for name in ("title", "body", "body_cw"):
+            codes = segment.length_codes(name)
+            assert codes.dtype == np.uint8 and len(codes) == 3
+            assert [decoded_length(c) for c in codes] == [leaf.doc_field_length(d, name) for d in range(3)]
+
+
+def decoded_length(code: int) -> int:
+    from whoosh.util.numeric import byte_to_length
+    return byte_to_length(int(code))
+
+
+def test_damaged_or_foreign_files_are_not_used_and_postings_come_from_whoosh(tmp_path):
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    directory = next(generation.glob(decoded.PREFIX + "*"))
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        expected = DocSets(searcher).postings.get("body", "vang")
+        (directory / "docs.npy").write_bytes(b"\x93NUMPY cut")
+        leaf = searcher.reader().leaf_readers()[0][0]
+        assert decoded.open_segment(generation, leaf) is None
+        sets = DocSets(searcher, generation)
+        assert [s for _r, _o, s in sets.postings.leaves] == [None]
+        assert [a.tolist() for a in sets.postings.get("body", "vang")] == [a.tolist() for a in expected]
+        assert expected[0].tolist() == [2] and expected[1].tolist() == [2.0]
+
+
+def test_a_term_whose_count_disagrees_is_read_from_whoosh(tmp_path):
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        segment = decoded.open_segment(generation, leaf)
+        assert segment.find("body", "viet", 1) is not None
+        assert segment.find("body", "viet", 2) is None  # a 64-bit key collision would show up this way
+        assert segment.find("body", "khong_co", 1) is None
+
+
+def test_weights_that_are_not_small_integers_are_kept_as_floats(tmp_path):
+    out = tmp_path / "w.npy"
+    with open(out, "wb") as raw:
+        decoded._header(raw, np.float32, 2)
+        assert decoded._write_exact(raw, np.array([1.0, 70000.0], dtype=np.float32), np.float32)
+    assert np.load(out).tolist() == [1.0, 70000.0]
+    with open(tmp_path / "x", "wb") as raw:
+        assert not decoded._write_exact(raw, np.array([1.0, 70000.0], dtype=np.float32), np.uint16)
+        assert not decoded._write_exact(raw, np.array([1.5], dtype=np.float32), np.uint16)
+
+
+def test_a_segment_with_deleted_documents_is_decoded_whole(tmp_path):
+    # the same id three times: the first two copies are deleted, and their postings stay in the files (as in
+    # Whoosh's), for the searcher's bitmap of live documents to mask out
+    root = build_index(tmp_path, [article("x", f"Tin {i}", f"Nội dung {i}") for i in range(3)])
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert any(leaf.has_deletions() for leaf in leaves)
+        for leaf in leaves:
+            segment = decoded.open_segment(generation, leaf)
+            for text in leaf.field_terms("body"):
+                ids, weights = segment.find("body", text, leaf.doc_frequency("body", text))
+                assert ids.tolist() == [0] and weights.tolist() == [1]
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        sets = DocSets(searcher, generation)
+        assert [sets.term("body", w).bit_count() for w in ("0", "1", "2", "noi")] == [0, 0, 1, 1]
