@@ -256,8 +256,11 @@ def over_http(system: str, index: Path, mix: list[dict], count: int, seconds: fl
         levels, warm = {}, None
         for clients in (1, 4, 16, 32):  # 32: the full form of the hardening load test (tests/test_load.py)
             levels[str(clients)] = _load(urls, clients, count, seconds)
-            warm = warm or _rss_mb(server.pid)  # after the first level every query has run once
-        return levels | {"server_rss_mb": {"after_warm_up": warm, "at_end": _rss_mb(server.pid)}}
+            warm = warm or _memory(server.pid)  # after the first level every query has run once
+        end = _memory(server.pid)
+        return levels | {"server_processes": end["processes"],
+                         "server_rss_mb": {"after_warm_up": warm["rss"], "at_end": end["rss"]},
+                         "server_pss_total_mb": {"after_warm_up": warm["pss"], "at_end": end["pss"]}}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -290,11 +293,32 @@ def _load(urls: list[str], clients: int, count: int, seconds: float = 90.0) -> d
     return _latency(times) | {"requests": len(times), "errors": errors, "qps": round(len(times) / elapsed, 1)}
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+def _memory(pid: int) -> dict:
+    """The server's memory: the largest RSS of its processes (each worker is a serving process) and the sum of
+    their PSS (pages shared between workers, such as the memory-mapped index, counted once)."""
+    pids = _process_tree(pid)
+    serving = [p for p in pids if p != pid] or [pid]  # a supervisor only watches its workers
+    return {"processes": len(serving), "rss": round(max(_proc_kb(p, "status", "VmRSS:") for p in serving) / 1024, 1),
+            "pss": round(sum(_proc_kb(p, "smaps_rollup", "Pss:") for p in pids) / 1024, 1)}
+
+
+def _process_tree(pid: int) -> list[int]:
+    found, i = [pid], 0
+    while i < len(found):
+        for children in Path(f"/proc/{found[i]}/task").glob("*/children"):
+            found += [int(child) for child in children.read_text().split()]
+        i += 1
+    return found
+
+
+def _proc_kb(pid: int, name: str, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _latency(times: list[float]) -> dict:

@@ -53,6 +53,8 @@ METRICS: list[Metric] = [
     ("Start-up and memory", "in-process RSS MB", ("in_process", "rss_mb"), 0, False),
     ("Start-up and memory", "server RSS after warm-up MB", ("http", "server_rss_mb", "after_warm_up"), 1, False),
     ("Start-up and memory", "server RSS at end MB", ("http", "server_rss_mb", "at_end"), 1, False),
+    ("Start-up and memory", "server, all processes (PSS) at end MB", ("http", "server_pss_total_mb", "at_end"), 1,
+     False),
 ] + [(f"HTTP, {clients} client{'s' * (clients != '1')}", label, ("http", clients, key), decimals, better)
      for clients in ("1", "4", "16")
      for label, key, decimals, better in (("median ms", "median_ms", 1, False), ("p95 ms", "p95_ms", 1, False),

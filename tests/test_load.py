@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
+import webui.__main__ as webui_main
 from tests.helpers import article, build_index
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -50,8 +51,33 @@ def free_port() -> int:
 
 
 def rss_kb(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+    """The resident memory of the server's workers (of the process itself when it has none)."""
+    total = 0
+    for process in workers(pid) or [pid]:
+        status = Path(f"/proc/{process}/status").read_text()
+        total += int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+    return total
+
+
+def workers(pid: int) -> list[int]:
+    return [int(child) for path in Path(f"/proc/{pid}/task").glob("*/children") for child in path.read_text().split()]
+
+
+def start_server(index: Path, port: int, log) -> subprocess.Popen:
+    """`python -m webui` with two worker processes, once it accepts connections."""
+    process = subprocess.Popen([sys.executable, "-m", "webui", "--host", "127.0.0.1", "--port", str(port),
+                                "--workers", "2"], cwd=PROJECT, env={**os.environ, "INDEX_DIR": str(index)},
+                               stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"`python -m webui` did not start:\n{log.read()}")
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +86,8 @@ def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("load")
     port = free_port()
     log = open(tmp_path / "server.log", "w+")
-    process = subprocess.Popen([sys.executable, "-m", "webui", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=PROJECT, env={**os.environ, "INDEX_DIR": str(small_index(tmp_path))},
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = start_server(small_index(tmp_path), port, log)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"`python -m webui` did not start:\n{log.read()}")
-                time.sleep(0.1)
         yield process, port
     finally:
         process.send_signal(signal.SIGINT)  # waitress stops on ^C
@@ -172,3 +186,41 @@ def test_the_served_app_is_waitress_in_production_mode(server):
             400, {"error": "Câu tìm kiếm quá dài (100000 ký tự); tối đa 500 ký tự.", "status": 400})
     finally:
         connection.close()
+
+
+def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(server):
+    process, port = server
+    before = workers(process.pid)
+    assert len(before) == 2
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not (len(workers(process.pid)) == 2 and before[0] not in workers(process.pid)):
+        assert time.monotonic() < deadline, workers(process.pid)
+        time.sleep(0.1)
+    _, errors, _ = run_clients(port, PATHS * 2, 4)
+    assert errors == [] and process.poll() is None
+
+
+def test_sigterm_stops_the_server_and_its_workers(tmp_path, index_dir):
+    port = free_port()
+    with open(tmp_path / "server.log", "w+") as log:
+        process = start_server(index_dir, port, log)
+        children = workers(process.pid)
+        assert len(children) == 2
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_worker_failing_as_it_starts_stops_the_server_with_status_1(monkeypatch):
+    def failing_fork(listening, threads):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(3)  # what a worker does when creating the app raises
+        return pid
+
+    monkeypatch.setattr(webui_main, "_fork", failing_fork)
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        assert webui_main._supervise(listening, 2, 1) == 1
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == handlers

@@ -242,7 +242,7 @@ def test_python_m_webui_serves_with_waitress_without_debug_even_if_flask_debug_i
     monkeypatch.setenv("INDEX_DIR", str(index_dir))
     monkeypatch.setattr(webui_main, "serve", lambda app, **options: served.update(app=app, **options))
     monkeypatch.setattr(webui_main.logging, "basicConfig", lambda **options: None)  # leave the test's logging be
-    assert webui_main.main(["--port", "8123"]) == 0
+    assert webui_main.main(["--port", "8123", "--workers", "1"]) == 0
     app = served.pop("app")
     assert type(app) is Flask and app.debug is False and app.config["DEBUG"] is False
     assert not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing
