@@ -1,4 +1,5 @@
-"""Facets: per-value document bitmaps built once per searcher, counted over every matching document with `&`.
+"""Facets: each document's date and country-set codes, counted over every matching document with NumPy; per-value
+bitmaps for the filters.
 
 Each facet is a small class that counts and then presents plain dicts `{"value", "label", "count", "selected"}`.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -22,9 +23,29 @@ MAX_COUNTRIES = 40
 UNDATED_LABEL = "Không rõ ngày"
 
 
+class KeyCounts:
+    """How many of a set of documents have each key, where every document has a code and every code some keys
+    (a country set and its countries, a date and its year): two `bincount`s, whatever the number of keys."""
+
+    def __init__(self, keys_of_code: list[list[str]], codes: np.ndarray) -> None:
+        self.keys = sorted({key for keys in keys_of_code for key in keys if key})
+        index = {key: i for i, key in enumerate(self.keys)}
+        pairs = [(code, index[key]) for code, keys in enumerate(keys_of_code) for key in keys if key]
+        self.codes, self.code_count = codes, len(keys_of_code)
+        self.pair_code = np.array([code for code, _ in pairs], dtype=np.int64)
+        self.pair_key = np.array([key for _, key in pairs], dtype=np.int64)
+
+    def count(self, mask: np.ndarray) -> Counter:
+        """Per key, the number of documents of the boolean `mask` that have it (keys with none left out)."""
+        per_code = np.bincount(self.codes[mask], minlength=self.code_count)
+        per_key = np.bincount(self.pair_key, weights=per_code[self.pair_code], minlength=len(self.keys))
+        return Counter({self.keys[i]: int(per_key[i]) for i in np.flatnonzero(per_key)})
+
+
 @dataclass(frozen=True)
 class FacetColumns:
-    """Per facet value, the bitmap of its documents; and the documents in date order, for date sorts and ranges."""
+    """Per facet value, the bitmap of its documents (filters) and its counter (facets); the documents in date
+    order, for date sorts and ranges."""
 
     countries: dict[str, int]
     years: dict[str, int]
@@ -32,6 +53,8 @@ class FacetColumns:
     dated: list[tuple[str, int]]   # (date, docnum), oldest first: date ranges are two bisections
     newest: list[int]              # docnums, newest first, undated last
     rank: list[int]                # each docnum's place in `newest`
+    date_order: np.ndarray = field(compare=False)        # each docnum's date as a number that sorts like it
+    counts: dict[str, KeyCounts] = field(compare=False)  # "countries", "years", "months"
 
     @classmethod
     def load(cls, reader, directory: Path | None = None) -> "FacetColumns":
@@ -45,8 +68,11 @@ class FacetColumns:
         years = [[d[:4] or UNDATED] for d in coded.dates]
         months = [[d[:7] or UNDATED] for d in coded.dates]
         sets = [s.split(",") if s else [] for s in coded.sets]
+        counts = {"countries": KeyCounts(sets, coded.set_codes), "years": KeyCounts(years, coded.date_codes),
+                  "months": KeyCounts(months, coded.date_codes)}
         return cls(_bitmaps(sets, coded.set_codes), _bitmaps(years, coded.date_codes),
-                   _bitmaps(months, coded.date_codes), dated, newest.tolist(), rank.tolist())
+                   _bitmaps(months, coded.date_codes), dated, newest.tolist(), rank.tolist(), coded.date_codes,
+                   counts)
 
     def date_range(self, start: str | None, end: str | None) -> int:
         """The bitmap of the documents dated from `start` to `end`, both included (either may be open)."""
@@ -79,8 +105,9 @@ class CountryFacet:
 
     name = "country"
 
-    def count(self, columns: FacetColumns, matching: int) -> Counter:
-        return _counts(columns.countries, matching)
+    def count(self, columns: FacetColumns, matching: np.ndarray) -> Counter:
+        """Per country, how many of the matching documents (a boolean mask) mention it."""
+        return columns.counts["countries"].count(matching)
 
     def present(self, counts: Counter, selected: Iterable[str]) -> list[dict]:
         chosen = set(selected)
@@ -94,8 +121,9 @@ class DateFacet:
 
     name = "date"
 
-    def count(self, columns: FacetColumns, matching: int) -> tuple[Counter, Counter]:
-        return _counts(columns.years, matching), _counts(columns.months, matching)
+    def count(self, columns: FacetColumns, matching: np.ndarray) -> tuple[Counter, Counter]:
+        """Per year and per month, how many of the matching documents (a boolean mask) it dates."""
+        return columns.counts["years"].count(matching), columns.counts["months"].count(matching)
 
     def present(self, counts: tuple[Counter, Counter], selected: str | None) -> list[dict]:
         years, months = counts
@@ -107,11 +135,6 @@ class DateFacet:
         if years.get(UNDATED):
             items.append(_item(UNDATED, UNDATED_LABEL, years[UNDATED], selected))
         return items
-
-
-def _counts(bitmaps: dict[str, int], matching: int) -> Counter:
-    counts = Counter({value: (matching & bitmap).bit_count() for value, bitmap in bitmaps.items()})
-    return +counts  # drop the zeros
 
 
 def _item(value: str, label: str, count: int, selected: str | None) -> dict:

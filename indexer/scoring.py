@@ -32,7 +32,7 @@ class VectorScorer:
         self.searcher, self.B, self.K1 = searcher, weighting.B, weighting.K1
         self.size = searcher.doc_count_all()
         self.docsets = sets
-        self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[str, np.ndarray] = {}
 
     def scores(self, query: wq.Query) -> np.ndarray:
         """Each document's score for the query (0 where it does not match; matching is decided elsewhere)."""
@@ -69,20 +69,21 @@ class VectorScorer:
         if not len(docs):
             return
         idf = self.searcher.idf(fieldname, text)
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
-        lengths = self._field_lengths(fieldname)[docs]
-        k1, b = self.K1, self.B
-        out[docs] += boost * idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
+        k1 = self.K1
+        out[docs] += boost * idf * (weights * (k1 + 1)) / (weights + self._length_norms(fieldname)[docs])
 
-    def _field_lengths(self, fieldname: str) -> np.ndarray:
-        if fieldname not in self._lengths:
+    def _length_norms(self, fieldname: str) -> np.ndarray:
+        """Per document, BM25's K1·(1 − B + B·fl/avgfl) for the field: the same for every term of a searcher."""
+        if fieldname not in self._norms:
             parts = []
             decoded = self.docsets.postings.length_codes(fieldname)
             for (leaf, _offset), codes in zip(self.searcher.leaf_searchers(), decoded):
                 parts.append(_LENGTH_OF_BYTE[codes] if codes is not None
                              else _leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
-            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
-        return self._lengths[fieldname]
+            lengths = np.concatenate(parts) if parts else np.zeros(0)
+            avgfl, k1, b = self.searcher.avg_field_length(fieldname) or 1, self.K1, self.B
+            self._norms[fieldname] = k1 * ((1 - b) + b * lengths / avgfl)
+        return self._norms[fieldname]
 
 
 def _leaf_lengths(reader, fieldname: str, count: int) -> np.ndarray:

@@ -233,7 +233,7 @@ class _Search:
             ranked = [(scores.get(d, 0.0), d) for d in page]
         else:
             top = self._top(query, matching, total, unfiltered, wanted + TIE_MARGIN)
-            dates = {d: self.searcher.stored_fields(d).get("date") or "" for _, d in top}
+            dates = self.columns.date_order
             ranked = sorted(top, key=lambda sd: dates[sd[1]], reverse=True)
             ranked.sort(key=lambda sd: -round(sd[0], 6))  # stable: equal scores stay newest first
             ranked = ranked[wanted - r.per_page: wanted]
@@ -296,9 +296,10 @@ class _Search:
     def _facets(self, matching: int) -> dict:
         r = self.request
         country, date = CountryFacet(), DateFacet()
+        mask = docsets.to_mask(matching, self.sets.size)
         return {
-            country.name: country.present(country.count(self.columns, matching), r.countries),
-            date.name: date.present(date.count(self.columns, matching), r.date),
+            country.name: country.present(country.count(self.columns, mask), r.countries),
+            date.name: date.present(date.count(self.columns, mask), r.date),
         }
 
 

@@ -1,3 +1,4 @@
+import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer import build as building
@@ -59,3 +60,15 @@ def test_a_file_for_other_segments_or_a_damaged_one_is_not_used(tmp_path):
         (generation / columns.FILE).write_bytes(b"PK\x03\x04 cut")
         assert _values(reader, generation) == (["2021-09-29", "2025-03-05", ""], ["RU,VN", "UZ,VN", ""])
     assert _facets(root).countries == {"RU": 0b001, "VN": 0b011, "UZ": 0b010}
+
+
+def test_facet_counts_over_any_set_of_documents_equal_the_bitmaps(tmp_path):
+    facets = _facets(build_index(tmp_path, RECORDS))
+    for bits in range(8):  # every subset of the three documents
+        mask = np.array([bits >> doc & 1 for doc in range(3)], dtype=bool)
+        for name in ("countries", "years", "months"):
+            expected = {key: (bits & bitmap).bit_count() for key, bitmap in getattr(facets, name).items()
+                        if bits & bitmap}
+            assert dict(facets.counts[name].count(mask)) == expected, (bits, name)
+    assert dict(facets.counts["countries"].count(np.ones(3, dtype=bool))) == {"RU": 1, "UZ": 1, "VN": 2}
+    assert facets.date_order.tolist() == [1, 2, 0]  # sorts like the dates, the undated lowest
