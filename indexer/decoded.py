@@ -68,12 +68,17 @@ class Segment:
         return np.load(path) if path.exists() else None
 
 
+def path_of(directory: Path, leaf) -> Path | None:
+    """Where the decoded files of this leaf reader's segment are (or would be)."""
+    segment = leaf.segment()
+    return None if segment is None else Path(directory) / f"{PREFIX}{segment.segment_id()}"
+
+
 def open_segment(directory: Path, leaf) -> Segment | None:
     """The decoded postings of this leaf reader's segment, if they were written for it and can be read."""
-    segment = leaf.segment()
-    if segment is None:
+    path = path_of(directory, leaf)
+    if path is None:
         return None
-    path = Path(directory) / f"{PREFIX}{segment.segment_id()}"
     try:
         opened = Segment(path)
         if int(np.load(path / "docs.npy")) != leaf.doc_count_all():

@@ -22,6 +22,8 @@ class Postings:
         self.searcher = searcher
         self.leaves = [(leaf.reader(), offset, decoded.open_segment(directory, leaf.reader()) if directory else None)
                        for leaf, offset in searcher.leaf_searchers()]
+        self._undecoded = [decoded.path_of(directory, reader) for reader, _o, segment in self.leaves
+                           if segment is None and directory and decoded.path_of(directory, reader)]
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 
@@ -44,6 +46,11 @@ class Postings:
         posting = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._remember(key, posting)
         return posting
+
+    def decoded_since(self) -> bool:
+        """Whether a segment read from Whoosh's blocks has had its files decoded since (an add writes them after
+        its commit): the searcher is then worth opening again."""
+        return any(path.is_dir() for path in self._undecoded)
 
     def length_codes(self, fieldname: str) -> list[np.ndarray | None]:
         """Each segment's decoded field lengths (Whoosh's byte codes), None for a segment without them."""

@@ -101,7 +101,8 @@ class SearchService:
         if generation is None:
             self.close()
             raise IndexUnavailable(f"no index at {self.root}: run `make index`")
-        if opened and opened.generation == generation and opened.searcher.up_to_date():
+        if opened and opened.generation == generation and opened.searcher.up_to_date() \
+                and not opened.docsets.postings.decoded_since():
             opened.checked = now
             if opened.vocabulary_stamp != _stamp(generation):  # an add writes its vocabulary after its commit
                 opened.vocabulary, opened.vocabulary_stamp = _vocabulary(generation)

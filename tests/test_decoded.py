@@ -1,3 +1,5 @@
+import shutil
+
 import numpy as np
 from whoosh import index as whoosh_index
 
@@ -143,3 +145,23 @@ def test_a_segment_with_deleted_documents_is_decoded_whole(tmp_path):
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         sets = DocSets(searcher, generation)
         assert [sets.term("body", w).bit_count() for w in ("0", "1", "2", "noi")] == [0, 0, 1, 1]
+
+
+def test_the_service_reopens_once_a_segment_read_from_whoosh_has_been_decoded(tmp_path, monkeypatch):
+    from indexer import search
+    from indexer.search import SearchRequest, SearchService
+
+    monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    for directory in generation.glob(decoded.PREFIX + "*"):  # as if the server opened it between commit and decode
+        shutil.rmtree(directory)
+    service = SearchService(root)
+    first = service.search(SearchRequest(q="hoi dam"))
+    leaves = service._opened.docsets.postings.leaves
+    assert [segment for _r, _o, segment in leaves] == [None]
+    assert service.search(SearchRequest(q="hoi dam")) == first and service._opened.docsets.postings.leaves is leaves
+    decoded.save(generation)
+    assert service.search(SearchRequest(q="hoi dam")) == first
+    assert [segment is not None for _r, _o, segment in service._opened.docsets.postings.leaves] == [True]
+    service.close()
