@@ -26,15 +26,17 @@ def opened(tmp_path_factory):
     root = build_index(tmp_path_factory.mktemp("scoring"), NEWS)
     generation = store.current_generation(root)
     searcher = whoosh_index.open_dir(str(generation)).searcher()
-    yield searcher, Vocabulary.load(generation)
+    yield searcher, Vocabulary.load(generation), generation
     searcher.close()
 
 
+@pytest.mark.parametrize("decoded", [True, False], ids=["decoded files", "whoosh blocks"])
 @pytest.mark.parametrize("q", QUERIES)
-def test_same_documents_and_scores_as_whoosh(opened, q):
-    searcher, vocabulary = opened
+def test_same_documents_and_scores_as_whoosh(opened, q, decoded):
+    searcher, vocabulary, generation = opened
     query = to_whoosh(parse(q), vocabulary)
-    sets = DocSets(searcher)
+    sets = DocSets(searcher, generation if decoded else None)
+    assert all((segment is not None) == decoded for _r, _o, segment in sets.postings.leaves)
     expected = {hit.docnum: round(hit.score, 6) for hit in searcher.search(query, limit=None)}
     scores = VectorScorer(searcher, sets).scores(query)
     docs = to_ids(sets.of(query))
