@@ -25,8 +25,9 @@ class Postings:
         self.searcher = searcher
         self.leaves = [(leaf.reader(), offset, decoded.open_segment(directory, leaf.reader()) if directory else None)
                        for leaf, offset in searcher.leaf_searchers()]
-        self._undecoded = [decoded.path_of(directory, reader) for reader, _o, segment in self.leaves
-                           if segment is None and directory and decoded.path_of(directory, reader)]
+        expected = [decoded.path_of(directory, reader) for reader, _o, segment in self.leaves
+                    if segment is None and directory]
+        self._undecoded = [path for path in expected if path is not None]
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 

@@ -213,14 +213,14 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path, index_dir):
 
 
 def test_a_worker_failing_as_it_starts_stops_the_server_with_status_1(monkeypatch):
-    def failing_fork(listening, threads):
+    def failing_fork(app, listening, threads):
         pid = os.fork()
         if pid == 0:
-            os._exit(3)  # what a worker does when creating the app raises
+            os._exit(3)  # what a worker does when waitress fails as it starts
         return pid
 
     monkeypatch.setattr(webui_main, "_fork", failing_fork)
     handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     with socket.create_server(("127.0.0.1", 0)) as listening:
-        assert webui_main._supervise(listening, 2, 1) == 1
+        assert webui_main._supervise(None, listening, 2, 1) == 1
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == handlers

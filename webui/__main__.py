@@ -34,20 +34,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="server processes (default: one per core)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app()  # its search service opens the index at the first search: in each worker, after the fork
+    app.debug = False  # production, whatever FLASK_DEBUG a developer's shell still exports from `flask run`
+    _announce(app.config["INDEX_DIR"], args, max(args.workers, 1))
     if args.workers <= 1:
-        app = _app()
-        _announce(app.config["INDEX_DIR"], args, 1)
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="vnsearch")
         return 0
     listening = socket.create_server((args.host, args.port), backlog=1024)
-    _announce(os.environ.get("INDEX_DIR") or "var/index", args, args.workers)
-    return _supervise(listening, args.workers, args.threads)
-
-
-def _app():
-    app = create_app()
-    app.debug = False  # production, whatever FLASK_DEBUG a developer's shell still exports from `flask run`
-    return app
+    return _supervise(app, listening, args.workers, args.threads)
 
 
 def _announce(index_dir: str, args: argparse.Namespace, workers: int) -> None:
@@ -57,9 +51,9 @@ def _announce(index_dir: str, args: argparse.Namespace, workers: int) -> None:
           f"{'es' if workers > 1 else ''})", file=sys.stderr)
 
 
-def _supervise(listening: socket.socket, workers: int, threads: int) -> int:
+def _supervise(app, listening: socket.socket, workers: int, threads: int) -> int:
     """Start the workers, restart one that dies, stop them all on SIGTERM or ^C; 0, or 1 if one failed at start."""
-    supervisor = _Supervisor(listening, threads)
+    supervisor = _Supervisor(app, listening, threads)
     previous = {signum: signal.signal(signum, supervisor.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         for _ in range(workers):
@@ -71,13 +65,13 @@ def _supervise(listening: socket.socket, workers: int, threads: int) -> int:
 
 
 class _Supervisor:
-    def __init__(self, listening: socket.socket, threads: int) -> None:
-        self.listening, self.threads = listening, threads
+    def __init__(self, app, listening: socket.socket, threads: int) -> None:
+        self.app, self.listening, self.threads = app, listening, threads
         self.started: dict[int, float] = {}
         self.stopping = False
 
     def start(self) -> None:
-        self.started[_fork(self.listening, self.threads)] = time.monotonic()
+        self.started[_fork(self.app, self.listening, self.threads)] = time.monotonic()
 
     def stop(self, _signum=None, _frame=None) -> None:
         self.stopping = True
@@ -103,7 +97,7 @@ class _Supervisor:
         return failed
 
 
-def _fork(listening: socket.socket, threads: int) -> int:
+def _fork(app, listening: socket.socket, threads: int) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -111,7 +105,7 @@ def _fork(listening: socket.socket, threads: int) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     code = 0
     try:
-        serve(_app(), sockets=[listening], threads=threads, ident="vnsearch")
+        serve(app, sockets=[listening], threads=threads, ident="vnsearch")
     except KeyboardInterrupt:
         pass
     except BaseException:  # noqa: BLE001 - the worker must end here, never return into the supervisor's loop
