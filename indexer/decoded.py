@@ -115,7 +115,7 @@ def _save_segment(directory: Path, segment_id: str) -> None:
         fields = [name for name, field in leaf.schema.items() if field.scorable]
         _save_postings(leaf, fields, tmp)
         for name in fields:
-            codes = _length_codes(leaf, name)
+            codes = column_length_codes(leaf, name)
             if codes is not None:
                 np.save(tmp / f"len_{name}.npy", codes)
         np.save(tmp / "docs.npy", np.int64(leaf.doc_count_all()))
@@ -194,7 +194,8 @@ def _text(text: str | bytes) -> str:
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def _length_codes(leaf, fieldname: str) -> np.ndarray | None:
+def column_length_codes(leaf, fieldname: str) -> np.ndarray | None:
+    """A segment's field lengths as Whoosh stores them (one byte each), from its column; None without one."""
     perdoc = getattr(leaf, "_perdoc", None)
     column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
     if column is None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer import docsets
+from indexer import decoded, docsets
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -76,8 +75,8 @@ class VectorScorer:
         """Per document, BM25's K1·(1 − B + B·fl/avgfl) for the field: the same for every term of a searcher."""
         if fieldname not in self._norms:
             parts = []
-            decoded = self.docsets.postings.length_codes(fieldname)
-            for (leaf, _offset), codes in zip(self.searcher.leaf_searchers(), decoded):
+            from_files = self.docsets.postings.length_codes(fieldname)
+            for (leaf, _offset), codes in zip(self.searcher.leaf_searchers(), from_files):
                 parts.append(_LENGTH_OF_BYTE[codes] if codes is not None
                              else _leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
             lengths = np.concatenate(parts) if parts else np.zeros(0)
@@ -88,8 +87,7 @@ class VectorScorer:
 
 def _leaf_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     """A segment's field lengths as Whoosh scores with them (quantized to a byte, as stored)."""
-    perdoc = getattr(reader, "_perdoc", None)
-    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
-    if column is None:
+    codes = decoded.column_length_codes(reader, fieldname)
+    if codes is None:
         return np.array([reader.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64)
-    return _LENGTH_OF_BYTE[np.fromiter(column, dtype=np.uint8, count=count)]
+    return _LENGTH_OF_BYTE[codes]
