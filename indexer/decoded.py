@@ -22,7 +22,9 @@ _ARRAYS = ("keys", "starts", "counts", "ids", "weights", "positions", "position_
 
 
 def key(fieldname: str, text: str) -> int:
-    """A term's 64-bit key (what the sorted `keys` array holds); a collision is caught by the count check."""
+    """A term's 64-bit key (what the sorted `keys` array holds). Two terms of a segment with one key are marked
+    at decoding (count -1) and read from Whoosh; a query term missing from a segment is taken for one of its
+    terms only if their keys collide, a chance of one in 2**64 / (terms of the segment), about 10**-12."""
     return int.from_bytes(hashlib.blake2b(f"{fieldname}\0{text}".encode(), digest_size=8).digest(), "little")
 
 
@@ -35,6 +37,15 @@ class Segment:
         self.ids, self.weights = arrays["ids"], arrays["weights"]
         self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
         self.directory = directory
+
+    def count(self, fieldname: str, text: str) -> int | None:
+        """How many postings the term has in the segment (0: none), or None when its key is shared by two terms."""
+        wanted = np.uint64(key(fieldname, text))
+        at = int(np.searchsorted(self.keys, wanted))
+        if at == len(self.keys) or self.keys[at] != wanted:
+            return 0
+        count = int(self.counts[at])
+        return count if count >= 0 else None
 
     def find(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(ids, weights) of the term, or None when the file does not hold it with `doc_frequency` postings."""
@@ -66,6 +77,11 @@ class Segment:
         """The field's length of each document as Whoosh's one-byte code, or None if it was not written."""
         path = self.directory / f"len_{fieldname}.npy"
         return np.load(path) if path.exists() else None
+
+
+def decoded_fields(schema) -> set[str]:
+    """The fields whose postings are decoded: those with frequencies and lengths, the scored ones."""
+    return {name for name, field in schema.items() if field.scorable}
 
 
 def path_of(directory: Path, leaf) -> Path | None:
@@ -112,7 +128,8 @@ def _save_segment(directory: Path, segment_id: str) -> None:
         tmp = directory / f".{PREFIX}{segment_id}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        fields = [name for name, field in leaf.schema.items() if field.scorable]
+        wanted = decoded_fields(leaf.schema)
+        fields = [name for name in leaf.schema.names() if name in wanted]
         _save_postings(leaf, fields, tmp)
         for name in fields:
             codes = column_length_codes(leaf, name)
@@ -136,6 +153,8 @@ def _save_postings(leaf, fields: list[str], out: Path) -> None:
     position_starts[kept < 0] = -1
     keys = np.array([key(name, text) for name, text, _count in terms], dtype=np.uint64)
     order = np.argsort(keys, kind="stable")
+    shared = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    counts[order[np.concatenate((shared, shared + 1))]] = -1  # a key two terms share: read those from Whoosh
     for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
         np.save(out / f"{name}.npy", values[order])
 

@@ -18,7 +18,6 @@ from indexer.phrases import phrase_docs
 from indexer.postings import Postings
 
 CACHED_TERMS = 4096  # a bitmap is one bit per document: 4,096 terms of a 200,000-article index take 100 MB at most
-_BITS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]
 
 
 def from_ids(ids: Iterable[int], size: int) -> int:
@@ -38,12 +37,8 @@ def from_array(ids: np.ndarray, size: int) -> int:
 
 def to_ids(bitmap: int) -> list[int]:
     """The document numbers of a bitmap, ascending."""
-    out: list[int] = []
-    for at, byte in enumerate(bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")):
-        if byte:
-            base = at * 8
-            out.extend(base + b for b in _BITS[byte])
-    return out
+    raw = np.frombuffer(bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
 
 
 def to_mask(bitmap: int, size: int) -> np.ndarray:
@@ -105,8 +100,9 @@ class DocSets:
     def _in_order(self, query: wq.Phrase, candidates: int) -> int:
         if query.slop != 1:  # words near each other, not adjacent: Whoosh's own matcher
             return from_ids(self.searcher.docs_for_query(query), self.size) & candidates
-        ids = np.array(to_ids(candidates), dtype=np.int64)
-        return from_ids(phrase_docs(self.postings, query.fieldname, list(query.words), ids), self.size)
+        ids = np.flatnonzero(to_mask(candidates, self.size))
+        found = phrase_docs(self.postings, query.fieldname, list(query.words), ids)
+        return from_array(np.array(found, dtype=np.int64), self.size)
 
     def term(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)

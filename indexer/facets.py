@@ -32,13 +32,29 @@ class KeyCounts:
         index = {key: i for i, key in enumerate(self.keys)}
         pairs = [(code, index[key]) for code, keys in enumerate(keys_of_code) for key in keys if key]
         self.codes, self.code_count = codes, len(keys_of_code)
-        self.pair_code = np.array([code for code, _ in pairs], dtype=np.int64)
+        self.pair_code = np.array([code for code, _ in pairs], dtype=np.int64)  # ascending: pairs are by code
         self.pair_key = np.array([key for _, key in pairs], dtype=np.int64)
+        self.pair_starts = np.searchsorted(self.pair_code, np.arange(self.code_count + 1))
 
     def count(self, mask: np.ndarray) -> Counter:
         """Per key, the number of documents of the boolean `mask` that have it (keys with none left out)."""
-        per_code = np.bincount(self.codes[mask], minlength=self.code_count)
-        per_key = np.bincount(self.pair_key, weights=per_code[self.pair_code], minlength=len(self.keys))
+        return self.count_codes(self.per_code(mask))
+
+    def per_code(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents of the mask have each code: shared by counters over the same codes."""
+        return np.bincount(self.codes[mask], minlength=self.code_count)
+
+    def count_codes(self, per_code: np.ndarray) -> Counter:
+        """Per key, the sum of the counts of the codes that have it."""
+        present = np.flatnonzero(per_code)
+        if len(present) * 4 < self.code_count:  # few codes (a narrow query): expand only their pairs
+            starts, ends = self.pair_starts[present], self.pair_starts[present + 1]
+            sizes = ends - starts
+            pairs = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+            per_key = np.bincount(self.pair_key[pairs], weights=np.repeat(per_code[present], sizes),
+                                  minlength=len(self.keys))
+        else:
+            per_key = np.bincount(self.pair_key, weights=per_code[self.pair_code], minlength=len(self.keys))
         return Counter({self.keys[i]: int(per_key[i]) for i in np.flatnonzero(per_key)})
 
 
@@ -55,6 +71,7 @@ class FacetColumns:
     rank: list[int]                # each docnum's place in `newest`
     date_order: np.ndarray = field(compare=False)        # each docnum's date as a number that sorts like it
     counts: dict[str, KeyCounts] = field(compare=False)  # "countries", "years", "months"
+    oldest: np.ndarray = field(compare=False)            # the docnums of `dated`, as an array
 
     @classmethod
     def load(cls, reader, directory: Path | None = None) -> "FacetColumns":
@@ -72,13 +89,13 @@ class FacetColumns:
                   "months": KeyCounts(months, coded.date_codes)}
         return cls(_bitmaps(sets, coded.set_codes), _bitmaps(years, coded.date_codes),
                    _bitmaps(months, coded.date_codes), dated, newest.tolist(), rank.tolist(), coded.date_codes,
-                   counts)
+                   counts, oldest)
 
     def date_range(self, start: str | None, end: str | None) -> int:
         """The bitmap of the documents dated from `start` to `end`, both included (either may be open)."""
         lo = bisect_left(self.dated, (start, -1)) if start else 0
         hi = bisect_right(self.dated, (end, sys.maxsize)) if end else len(self.dated)
-        return docsets.from_ids((doc for _, doc in self.dated[lo:hi]), len(self.newest))
+        return docsets.from_array(self.oldest[lo:hi], len(self.newest))
 
 
 def _date_orders(coded: columns.Coded) -> tuple[np.ndarray, np.ndarray]:
@@ -123,7 +140,9 @@ class DateFacet:
 
     def count(self, columns: FacetColumns, matching: np.ndarray) -> tuple[Counter, Counter]:
         """Per year and per month, how many of the matching documents (a boolean mask) it dates."""
-        return columns.counts["years"].count(matching), columns.counts["months"].count(matching)
+        years, months = columns.counts["years"], columns.counts["months"]
+        per_date = years.per_code(matching)  # years and months are both keys of the date codes
+        return years.count_codes(per_date), months.count_codes(per_date)
 
     def present(self, counts: tuple[Counter, Counter], selected: str | None) -> list[dict]:
         years, months = counts

@@ -18,7 +18,7 @@ def phrase_docs(postings, fieldname: str, words: list[str], candidates: np.ndarr
         local = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())] - offset
         if not len(local):
             continue
-        decoded = _decoded(segment, reader, fieldname, words)
+        decoded = _decoded(postings, segment, reader, fieldname, words)
         if decoded is not None:
             found.extend((_adjacent(decoded, local, reader.doc_count_all()) + offset).tolist())
         else:
@@ -27,10 +27,11 @@ def phrase_docs(postings, fieldname: str, words: list[str], candidates: np.ndarr
     return found
 
 
-def _decoded(segment, reader, fieldname: str, words: list[str]) -> list[tuple[np.ndarray, ...]] | None:
+def _decoded(postings, segment, reader, fieldname: str, words: list[str]) -> list[tuple[np.ndarray, ...]] | None:
     if segment is None:
         return None
-    found = [segment.find_positions(fieldname, word, reader.doc_frequency(fieldname, word)) for word in words]
+    found = [segment.find_positions(fieldname, word, postings.count(reader, segment, fieldname, word))
+             for word in words]
     return None if any(f is None for f in found) else found
 
 

@@ -28,6 +28,7 @@ class Postings:
         expected = [decoded.path_of(directory, reader) for reader, _o, segment in self.leaves
                     if segment is None and directory]
         self._undecoded = [path for path in expected if path is not None]
+        self._decoded_fields = decoded.decoded_fields(searcher.schema)
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 
@@ -39,7 +40,7 @@ class Postings:
             return self._cache[key]
         ids, weights = [], []
         for reader, offset, segment in self.leaves:
-            count = reader.doc_frequency(fieldname, text)
+            count = self.count(reader, segment, fieldname, text)
             if not count:
                 continue
             found = segment.find(fieldname, text, count) if segment is not None else None
@@ -50,6 +51,12 @@ class Postings:
         posting = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._remember(key, posting)
         return posting
+
+    def count(self, reader, segment: decoded.Segment | None, fieldname: str, text: str) -> int:
+        """The term's number of postings in one segment: from its decoded keys when they can tell (a lookup in
+        an array), else from Whoosh's term info (a hash lookup in its terms file)."""
+        count = segment.count(fieldname, text) if segment is not None and fieldname in self._decoded_fields else None
+        return reader.doc_frequency(fieldname, text) if count is None else count
 
     def decoded_since(self) -> bool:
         """Whether a segment read from Whoosh's blocks has had its files decoded since (an add writes them after

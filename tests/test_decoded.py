@@ -118,6 +118,32 @@ def test_a_term_whose_count_disagrees_is_read_from_whoosh(tmp_path):
         assert segment.find("body", "khong_co", 1) is None
 
 
+def test_counts_come_from_the_decoded_keys_and_a_missing_term_has_none(tmp_path):
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        segment = decoded.open_segment(generation, leaf)
+        assert [segment.count("body", w) for w in ("hoi", "vang", "khong_co")] == [1, 1, 0]
+        assert [segment.count("body_exact", w) for w in ("hội", "vàng", "hoi")] == [1, 1, 0]
+
+
+def test_two_terms_sharing_a_key_are_read_from_whoosh(tmp_path, monkeypatch):
+    real = decoded.key
+    shared = {("body", "vang"), ("body", "hoi")}
+    monkeypatch.setattr(decoded, "key", lambda name, text: 7 if (name, text) in shared else real(name, text))
+    root = build_index(tmp_path, RECORDS)
+    generation = store.current_generation(root)
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        segment = decoded.open_segment(generation, leaf)
+        assert segment.count("body", "vang") is None and segment.count("body", "hoi") is None
+        assert segment.count("body", "gia") == 1
+        postings = DocSets(searcher, generation).postings
+        assert [(a.tolist(), w.tolist()) for a, w in (postings.get("body", t) for t in ("vang", "hoi"))] == [
+            ([2], [2.0]), ([0], [2.0])]
+
+
 def test_weights_that_are_not_small_integers_are_kept_as_floats(tmp_path):
     out = tmp_path / "w.npy"
     with open(out, "wb") as raw:
