@@ -6,6 +6,7 @@ word with JOINER, which keeps every offset, so these analyzers stay free of any 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Iterator
 
@@ -72,4 +73,38 @@ def syllables(text: str) -> list[str]:
     return _SYLLABLE.findall(text)
 
 
+# What the analyzers above yield for a text, grouped by term, without a Token per word: what indexing needs
+# (`schema.SyllableText`). Each is tested against its analyzer; terms come in order of first occurrence, as there.
+
+def folded_positions(text: str) -> dict[str, list[int]]:
+    """Each folded syllable of the text with its positions (a syllable that folds to nothing keeps its place)."""
+    out: dict[str, list[int]] = {}
+    for pos, term in enumerate(map(fold, _syllables_of(text))):
+        if term:
+            out.setdefault(term, []).append(pos)
+    return out
+
+
+def exact_counts(text: str) -> Counter:
+    """How often each exact syllable occurs in the text."""
+    return Counter(map(_exact_as_written, _syllables_of(text)))
+
+
+def compound_counts(text: str) -> Counter:
+    """How often each exact compound word occurs in the text."""
+    return Counter(map(_exact_as_written, _COMPOUND.findall(text)))
+
+
+@lru_cache(maxsize=200_000)
+def _exact_as_written(word: str) -> str:
+    return exact(word.lower())  # what LowercaseFilter then ExactFilter make of a token
+
+
+@lru_cache(maxsize=4)
+def _syllables_of(text: str) -> list[str]:
+    # a headline or body is indexed as folded and exact syllables, one field after the other: split it once
+    return _SYLLABLE.findall(text)
+
+
 _SYLLABLE = re.compile(SYLLABLE_PATTERN)
+_COMPOUND = re.compile(COMPOUND_PATTERN)

@@ -1,6 +1,9 @@
 import pickle
 
-from indexer.analysis import compound_analyzer, exact_analyzer, fold, folded_analyzer, syllables
+from collections import Counter
+
+from indexer.analysis import (compound_analyzer, compound_counts, exact_analyzer, exact_counts, fold,
+                              folded_analyzer, folded_positions, syllables)
 
 TEXT = "Thủ_tướng thăm Hà_Nội, hoà bình 26,5% HOÀ"
 
@@ -44,3 +47,26 @@ def test_analyzers_pickle_without_models():
     for make in (folded_analyzer, exact_analyzer, compound_analyzer):
         analyzer = pickle.loads(pickle.dumps(make()))
         assert tokens(analyzer) == tokens(make())
+
+
+def _grouped(analyzer, text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for t in analyzer(text, positions=True):
+        out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
+def test_folded_positions_are_the_folded_analyzers_tokens_grouped():
+    text = TEXT + " ʔ hoà Hoà"  # "ʔ" is a word that folds to nothing: it is dropped but keeps its position
+    assert folded_positions(text) == {"thu": [0], "tuong": [1], "tham": [2], "ha": [3], "noi": [4],
+                                      "hoa": [5, 8, 10, 11], "binh": [6], "26,5": [7]}
+    assert folded_positions(text) == _grouped(folded_analyzer(), text)
+    assert list(folded_positions(text)) == list(_grouped(folded_analyzer(), text))  # first occurrence first
+
+
+def test_exact_and_compound_counts_are_their_analyzers_tokens_counted():
+    assert exact_counts(TEXT) == Counter({"hoà": 2, "thủ": 1, "tướng": 1, "thăm": 1, "hà": 1, "nội": 1,
+                                          "bình": 1, "26,5": 1})
+    assert compound_counts(TEXT + " Thủ_Tướng") == Counter({"thủ_tướng": 2, "hà_nội": 1})
+    for counts, analyzer in ((exact_counts, exact_analyzer()), (compound_counts, compound_analyzer())):
+        assert counts(TEXT) == Counter(t.text for t in analyzer(TEXT))
