@@ -246,7 +246,7 @@ def test_python_m_webui_serves_with_waitress_without_debug_even_if_flask_debug_i
     app = served.pop("app")
     assert type(app) is Flask and app.debug is False and app.config["DEBUG"] is False
     assert not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing
-    assert served == {"host": "127.0.0.1", "port": 8123, "threads": 4, "ident": "vnsearch"}
+    assert served == {"host": "127.0.0.1", "port": 8123, "threads": 2, "ident": "vnsearch"}
     client = app.test_client()
     response = client.get("/?__debugger__=yes&cmd=resource&f=debugger.js")
     assert response.mimetype == "text/html" and "Werkzeug" not in response.get_data(as_text=True)
