@@ -39,3 +39,8 @@ def test_fragments_shown_side_by_side_never_repeat_text():
     text = " ".join(["Hà Nội"] + ["chữ"] * 30 + ["Hà Nội"] + ["từ"] * 30 + ["Hà Nội"])
     plain = snippet(text, {"ha", "noi"}).replace("<mark>", "").replace("</mark>", "")
     assert plain.count("chữ") <= 30 and plain.count("từ") <= 30
+
+
+def test_a_word_is_marked_only_where_it_starts_a_word_or_number_as_the_index_splits_them():
+    assert mark_all("Hội xhội hội 2.200 200 1,5 5", {"hoi", "200", "5"}) == (
+        "<mark>Hội</mark> xhội <mark>hội</mark> 2.200 <mark>200</mark> 1,5 <mark>5</mark>")
