@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.reading import TermInfo
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermInfo
 
 PREFIX = "decoded-"
 _ARRAYS = ("keys", "starts", "counts", "ids", "weights", "positions", "position_starts")
@@ -39,14 +39,17 @@ class Segment:
         self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
         self.directory = directory
 
-    def count(self, fieldname: str, text: str) -> int | None:
-        """How many postings the term has in the segment (0: none), or None when its key is shared by two terms."""
-        wanted = np.uint64(key(fieldname, text))
-        at = int(np.searchsorted(self.keys, wanted))
-        if at == len(self.keys) or self.keys[at] != wanted:
-            return 0
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(ids, weights) of the term, empty when the segment does not have it; None when its key is shared by two
+        terms (the caller asks Whoosh)."""
+        at = self._index(fieldname, text)
+        if at is None:
+            return self.ids[:0], self.weights[:0]
         count = int(self.counts[at])
-        return count if count >= 0 else None
+        if count < 0:
+            return None
+        start = int(self.starts[at])
+        return self.ids[start:start + count], self.weights[start:start + count]
 
     def find(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(ids, weights) of the term, or None when the file does not hold it with `doc_frequency` postings."""
@@ -68,11 +71,14 @@ class Segment:
         return self.ids[start:start + doc_frequency], weights, self.positions[first:first + total]
 
     def _at(self, fieldname: str, text: str, doc_frequency: int) -> int | None:
+        at = self._index(fieldname, text)
+        return at if at is not None and int(self.counts[at]) == doc_frequency else None
+
+    def _index(self, fieldname: str, text: str) -> int | None:
+        """Where the term's key is in `keys`, or None."""
         wanted = np.uint64(key(fieldname, text))
         at = int(np.searchsorted(self.keys, wanted))
-        if at == len(self.keys) or self.keys[at] != wanted or int(self.counts[at]) != doc_frequency:
-            return None
-        return at
+        return at if at < len(self.keys) and self.keys[at] == wanted else None
 
     def length_codes(self, fieldname: str) -> np.ndarray | None:
         """The field's length of each document as Whoosh's one-byte code, or None if it was not written."""

@@ -40,23 +40,33 @@ class Postings:
             return self._cache[key]
         ids, weights = [], []
         for reader, offset, segment in self.leaves:
-            count = self.count(reader, segment, fieldname, text)
-            if not count:
-                continue
-            found = segment.find(fieldname, text, count) if segment is not None else None
-            if found is None:
-                found = decoded.blocks(reader.postings(fieldname, text))
-            ids.append(np.asarray(found[0], dtype=np.int32) + np.int32(offset))
-            weights.append(np.asarray(found[1], dtype=np.float32))  # term frequencies: exact in float32
+            found = self._in_segment(reader, segment, fieldname, text)
+            if found is not None:
+                ids.append(np.asarray(found[0], dtype=np.int32) + np.int32(offset))
+                weights.append(np.asarray(found[1], dtype=np.float32))  # term frequencies: exact in float32
         posting = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._remember(key, posting)
         return posting
 
     def count(self, reader, segment: decoded.Segment | None, fieldname: str, text: str) -> int:
-        """The term's number of postings in one segment: from its decoded keys when they can tell (a lookup in
-        an array), else from Whoosh's term info (a hash lookup in its terms file)."""
-        count = segment.count(fieldname, text) if segment is not None and fieldname in self._decoded_fields else None
-        return reader.doc_frequency(fieldname, text) if count is None else count
+        """The term's number of postings in one segment."""
+        found = self._decoded(segment, fieldname, text)
+        return reader.doc_frequency(fieldname, text) if found is None else len(found[0])
+
+    def _in_segment(self, reader, segment: decoded.Segment | None, fieldname: str, text: str):
+        """The term's (ids, weights) in one segment, None if it has none there: a slice of the decoded files when
+        they can tell (one lookup in an array), else Whoosh's term info and blocks."""
+        found = self._decoded(segment, fieldname, text)
+        if found is not None:
+            return found if len(found[0]) else None
+        count = reader.doc_frequency(fieldname, text)
+        if not count:
+            return None
+        found = segment.find(fieldname, text, count) if segment is not None else None
+        return found if found is not None else decoded.blocks(reader.postings(fieldname, text))
+
+    def _decoded(self, segment: decoded.Segment | None, fieldname: str, text: str):
+        return segment.postings(fieldname, text) if segment is not None and fieldname in self._decoded_fields else None
 
     def decoded_since(self) -> bool:
         """Whether a segment read from Whoosh's blocks has had its files decoded since (an add writes them after

@@ -1,4 +1,5 @@
 import shutil
+from contextlib import contextmanager
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -107,41 +108,41 @@ def test_damaged_or_foreign_files_are_not_used_and_postings_come_from_whoosh(tmp
         assert expected[0].tolist() == [2] and expected[1].tolist() == [2.0]
 
 
-def test_a_term_whose_count_disagrees_is_read_from_whoosh(tmp_path):
-    root = build_index(tmp_path, RECORDS)
-    generation = store.current_generation(root)
+@contextmanager
+def _first_segment(tmp_path):
+    """A new index of RECORDS with its searcher open, and the decoded files of its first segment."""
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
-        leaf = searcher.reader().leaf_readers()[0][0]
-        segment = decoded.open_segment(generation, leaf)
+        yield searcher, generation, decoded.open_segment(generation, searcher.reader().leaf_readers()[0][0])
+
+
+def test_a_term_whose_count_disagrees_is_read_from_whoosh(tmp_path):
+    with _first_segment(tmp_path) as (_searcher, _generation, segment):
         assert segment.find("body", "viet", 1) is not None
-        assert segment.find("body", "viet", 2) is None  # a 64-bit key collision would show up this way
+        assert segment.find("body", "viet", 2) is None
         assert segment.find("body", "khong_co", 1) is None
 
 
-def test_counts_come_from_the_decoded_keys_and_a_missing_term_has_none(tmp_path):
-    root = build_index(tmp_path, RECORDS)
-    generation = store.current_generation(root)
-    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
-        leaf = searcher.reader().leaf_readers()[0][0]
-        segment = decoded.open_segment(generation, leaf)
-        assert [segment.count("body", w) for w in ("hoi", "vang", "khong_co")] == [1, 1, 0]
-        assert [segment.count("body_exact", w) for w in ("hội", "vàng", "hoi")] == [1, 1, 0]
+def test_postings_come_from_the_decoded_keys_and_a_missing_term_has_none(tmp_path):
+    with _first_segment(tmp_path) as (_searcher, _generation, segment):
+        found = {w: segment.postings("body", w) for w in ("hoi", "vang", "khong_co")}
+        assert {w: (ids.tolist(), weights.tolist()) for w, (ids, weights) in found.items()} == {
+            "hoi": ([0], [2]), "vang": ([2], [2]), "khong_co": ([], [])}
+        assert [len(segment.postings("body_exact", w)[0]) for w in ("hội", "vàng", "hoi")] == [1, 1, 0]
 
 
 def test_two_terms_sharing_a_key_are_read_from_whoosh(tmp_path, monkeypatch):
     real = decoded.key
     shared = {("body", "vang"), ("body", "hoi")}
     monkeypatch.setattr(decoded, "key", lambda name, text: 7 if (name, text) in shared else real(name, text))
-    root = build_index(tmp_path, RECORDS)
-    generation = store.current_generation(root)
-    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
-        leaf = searcher.reader().leaf_readers()[0][0]
-        segment = decoded.open_segment(generation, leaf)
-        assert segment.count("body", "vang") is None and segment.count("body", "hoi") is None
-        assert segment.count("body", "gia") == 1
+    with _first_segment(tmp_path) as (searcher, generation, segment):
+        assert segment.postings("body", "vang") is None and segment.postings("body", "hoi") is None
+        assert len(segment.postings("body", "gia")[0]) == 1
         postings = DocSets(searcher, generation).postings
         assert [(a.tolist(), w.tolist()) for a, w in (postings.get("body", t) for t in ("vang", "hoi"))] == [
             ([2], [2.0]), ([0], [2.0])]
+        leaf = searcher.reader().leaf_readers()[0][0]
+        assert postings.count(leaf, segment, "body", "vang") == 1 and postings.count(leaf, segment, "body", "gia") == 1
 
 
 def test_weights_that_are_not_small_integers_are_kept_as_floats(tmp_path):
