@@ -1,7 +1,8 @@
-"""Building and updating the index: read the sources, analyse in parallel, write with one Whoosh writer.
+"""Building and updating the index: read the sources, analyse in parallel, write in one process.
 
-pyvi segmentation and country extraction run in worker processes (`prepare`); the main process only writes. After
-the commit come what is derived from the written index: vocabulary, facet columns, decoded postings.
+pyvi segmentation, country extraction and (for a build) the postings as arrays come from worker processes; the main
+process only writes: a build's postings through `inversion`, an add's through Whoosh. After the commit come what is
+derived from the written index: vocabulary, facet columns, and the decoding of postings Whoosh wrote.
 """
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import os
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.article import Article, Rejection
@@ -23,7 +25,8 @@ from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
-from indexer import columns, decoded, store
+from indexer import columns, decoded, inversion, store
+from indexer.inversion import Batch
 
 BATCH = 64
 WRITER_MB = 256
@@ -54,7 +57,7 @@ def build(root: Path, sources: list[str], *, strict: bool = False, jobs: int | N
         building = store.new_generation(root)
         try:
             index = whoosh_index.create_in(str(building), make_schema())
-            report = _write(index, sources, jobs=jobs, fresh=True)
+            report = _write_fresh(index, sources, jobs=jobs)
             _check_strict(report, strict)
             store.publish(root, building)
         except BaseException:
@@ -71,7 +74,7 @@ def add(root: Path, sources: list[str], *, strict: bool = False, jobs: int | Non
         if generation is None:
             raise store.IndexUnavailable(f"no index at {root}: run `python -m indexer build --index {root} ...` first")
         index = whoosh_index.open_dir(str(generation))
-        return _write(index, sources, jobs=jobs, fresh=False, strict=strict)
+        return _write_added(index, sources, jobs=jobs, strict=strict)
 
 
 def _check_strict(report: BuildReport, strict: bool) -> None:
@@ -79,60 +82,109 @@ def _check_strict(report: BuildReport, strict: bool) -> None:
         raise StrictBuildFailed(f"--strict: {len(report.rejected)} record(s) rejected, the index was not changed")
 
 
-def _write(index, sources: list[str], *, jobs: int | None, fresh: bool, strict: bool = False) -> BuildReport:
-    started = time.monotonic()
-    report = BuildReport()
-    tracker = ByteTracker()
-    progress = Progress(total_bytes(sources), tracker)
-    articles = _accepted(read_sources(sources, tracker), report)
-    jobs = jobs or os.cpu_count() or 1
-    writer = _writer(index, jobs if fresh else 1)
-    seen: set[str] = set()
-    later: dict[str, dict] = {}  # Whoosh cannot replace a document it has not committed: these wait for a 2nd pass
+class _Run:
+    """What a build or an add shares: the report, the progress line, and the ids already written."""
+
+    def __init__(self, sources: list[str], jobs: int | None) -> None:
+        self.started = time.monotonic()
+        self.report = BuildReport()
+        tracker = ByteTracker()
+        self.progress = Progress(total_bytes(sources), tracker)
+        self.articles = _accepted(read_sources(sources, tracker), self.report)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.seen: set[str] = set()
+        self.later: dict[str, dict] = {}  # Whoosh cannot replace a document it has not committed: a 2nd pass
+
+    def first_time(self, doc: dict) -> bool:
+        """Whether this id is new to the run; a later copy waits for the second pass (and replaces the first)."""
+        if doc["id"] in self.seen:
+            self.later[doc["id"]] = doc
+            self.report.replaced += 1
+            return False
+        self.seen.add(doc["id"])
+        return True
+
+    def finish(self, index) -> BuildReport:
+        """After the commit: the second pass, then what is derived from the written index."""
+        _replace_later(index, self.later)
+        folder = Path(index.storage.folder)
+        build_vocabulary(index, folder)
+        with index.reader() as reader:
+            columns.save(reader, folder)
+        decoded.save(folder, self.jobs)
+        self.report.seconds = time.monotonic() - self.started
+        return self.report
+
+
+def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
+    """A new index: postings inverted from the workers' arrays (`inversion`) into one segment's decoded files;
+    Whoosh's writer, in this process, keeps only the stored fields, the ids and the facet columns."""
+    run = _Run(sources, jobs)
+    writer = index.writer(limitmb=WRITER_MB, compound=False)
+    inverter = inversion.Inverter()
     try:
-        for doc in prepared(articles, jobs):
-            if doc["id"] in seen:
-                later[doc["id"]] = doc
-                report.replaced += 1  # each later copy replaces the one before it
+        for docs, batch in prepared_batches(run.articles, run.jobs):
+            keep = np.array([run.first_time(doc) for doc in docs], dtype=bool)
+            for doc in compress(docs, keep):
+                writer.add_document(**_stored_only(doc))
+            inverter.add(batch, keep)
+            run.report.indexed += int(keep.sum())
+            run.progress.update(run.report.indexed)
+        inverter.finish(Path(index.storage.folder) / f"{decoded.PREFIX}{writer.newsegment.segment_id()}")
+    except BaseException:
+        inverter.close()
+        writer.cancel()
+        raise
+    finally:
+        run.progress.close()
+    writer.commit(merge=False)
+    return run.finish(index)
+
+
+def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -> BuildReport:
+    """Articles added to an index: Whoosh's writer indexes them, replacing those with the same id; their postings
+    are decoded after the commit. Segments are never merged: those of a build have no postings in Whoosh."""
+    run = _Run(sources, jobs)
+    writer = index.writer(limitmb=WRITER_MB, compound=False)
+    try:
+        for doc in prepared(run.articles, run.jobs):
+            if not run.first_time(doc):
                 continue
-            seen.add(doc["id"])
-            if not fresh and writer.delete_by_term("id", doc["id"]):
-                report.replaced += 1
+            if writer.delete_by_term("id", doc["id"]):
+                run.report.replaced += 1
             writer.add_document(**doc)
-            report.indexed += 1
-            progress.update(report.indexed)
-        _check_strict(report, strict)
+            run.report.indexed += 1
+            run.progress.update(run.report.indexed)
+        _check_strict(run.report, strict)
     except BaseException:
         writer.cancel()
         raise
     finally:
-        progress.close()
-    writer.commit()
-    _replace_later(index, later, report)
-    folder = Path(index.storage.folder)
-    build_vocabulary(index, folder)
-    with index.reader() as reader:
-        columns.save(reader, folder)
-    decoded.save(folder, jobs)
-    report.seconds = time.monotonic() - started
-    return report
+        run.progress.close()
+    writer.commit(merge=False)
+    return run.finish(index)
 
 
-def _writer(index, procs: int):
-    """A fresh build indexes in `procs` processes, each writing its own segment (kept apart: no final merge);
-    an add, which must delete what it replaces, uses one writer. Segments stay separate files (not compound):
-    Whoosh reads a compound file's parts by copying each into memory, the whole postings file included."""
-    if procs > 1:
-        return index.writer(procs=procs, multisegment=True, limitmb=WRITER_MB // procs, compound=False)
-    return index.writer(limitmb=WRITER_MB, compound=False)
+def _stored_only(doc: dict) -> dict:
+    """The Whoosh document of a fresh build: the text fields' postings are `inversion`'s, so they are given empty
+    (their stored values, the original text, stay)."""
+    return {name: value for name, value in doc.items() if name not in _INVERTED} | {"title": "", "body": ""}
 
 
-def _replace_later(index, later: dict[str, dict], report: BuildReport) -> None:
+_INVERTED = frozenset(name for name, _source, _positional in inversion.FIELDS)
+
+
+def _replace_later(index, later: dict[str, dict]) -> None:
     if not later:
         return
-    with index.writer(limitmb=WRITER_MB, compound=False) as writer:
+    writer = index.writer(limitmb=WRITER_MB, compound=False)
+    try:
         for doc in later.values():
             writer.update_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
 
 
 def _accepted(records: Iterable[Article | Rejection], report: BuildReport) -> Iterator[Article]:
@@ -145,19 +197,36 @@ def _accepted(records: Iterable[Article | Rejection], report: BuildReport) -> It
 
 def prepared(articles: Iterable[Article], jobs: int | None = None) -> Iterator[dict]:
     """Whoosh documents for the articles, in order, analysed by `jobs` processes with a bounded queue."""
+    yield from _in_order(prepare, articles, jobs, BATCH // 4)
+
+
+def prepared_batches(articles: Iterable[Article], jobs: int | None = None) -> Iterator[tuple[list[dict], Batch]]:
+    """The articles in batches of BATCH // 4, each as its Whoosh documents and its postings, in order."""
+    batches = iter(lambda: list(islice(articles, BATCH // 4)), [])
+    yield from _in_order(prepare_batch, batches, jobs, 1)
+
+
+def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterator:
+    """`work` of each item, in order, done by `jobs` processes with a bounded queue."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield from map(prepare, articles)
+        yield from map(work, items)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: deque = deque()
-        iterator = iter(articles)
-        while batch := list(islice(iterator, BATCH * jobs)):
-            pending.append(pool.map_async(prepare, batch, chunksize=BATCH // 4))
+        iterator = iter(items)
+        while chunk := list(islice(iterator, chunksize * 4 * jobs)):
+            pending.append(pool.map_async(work, chunk, chunksize=chunksize))
             if len(pending) > 2:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+def prepare_batch(articles: list[Article]) -> tuple[list[dict], Batch]:
+    """A batch of articles prepared (`prepare`) and inverted into arrays: the work of a build's worker process."""
+    docs = [prepare(article) for article in articles]
+    return docs, inversion.analyse([(doc["title"], doc["body"]) for doc in docs])
 
 
 def prepare(article: Article) -> dict:

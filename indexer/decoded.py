@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -26,7 +27,11 @@ def key(fieldname: str, text: str) -> int:
     """A term's 64-bit key (what the sorted `keys` array holds). Two terms of a segment with one key are marked
     at decoding (count -1) and read from Whoosh; a query term missing from a segment is taken for one of its
     terms only if their keys collide, a chance of one in 2**64 / (terms of the segment), about 10**-12."""
-    return int.from_bytes(hashlib.blake2b(f"{fieldname}\0{text}".encode(), digest_size=8).digest(), "little")
+    return _key(f"{fieldname}\0{text}".encode())
+
+
+def _key(term: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(term, digest_size=8).digest(), "little")
 
 
 class Segment:
@@ -38,6 +43,11 @@ class Segment:
         self.ids, self.weights = arrays["ids"], arrays["weights"]
         self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
         self.directory = directory
+        # the terms themselves, in key order (files written by `inversion`): a key two terms share is told apart
+        self.terms = self.term_starts = None
+        if (directory / "terms.npy").exists():
+            self.terms = np.load(directory / "terms.npy", mmap_mode="r")
+            self.term_starts = np.load(directory / "term_starts.npy", mmap_mode="r")
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(ids, weights) of the term, empty when the segment does not have it; None when its key is shared by two
@@ -78,7 +88,30 @@ class Segment:
         """Where the term's key is in `keys`, or None."""
         wanted = np.uint64(key(fieldname, text))
         at = int(np.searchsorted(self.keys, wanted))
-        return at if at < len(self.keys) and self.keys[at] == wanted else None
+        if self.terms is None:
+            return at if at < len(self.keys) and self.keys[at] == wanted else None
+        term = f"{fieldname}\0{text}".encode()
+        while at < len(self.keys) and self.keys[at] == wanted:
+            start, end = int(self.term_starts[at]), int(self.term_starts[at + 1])
+            if end - start == len(term) and self.terms[start:end].tobytes() == term:
+                return at
+            at += 1
+        return None
+
+    def lexicon(self, fieldnames: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+        """(text, number of postings) of every term of these fields, from the term table."""
+        prefixes = tuple(f"{name}\0".encode() for name in fieldnames)
+        blob, bounds, counts = self.terms.tobytes(), self.term_starts.tolist(), self.counts.tolist()
+        for at, count in enumerate(counts):
+            term = blob[bounds[at]:bounds[at + 1]]
+            if term.startswith(prefixes):
+                yield term[term.index(b"\0") + 1:].decode("utf-8"), count
+
+    def total_length(self, fieldname: str) -> int | None:
+        """The sum of the field's lengths over the segment's documents, when the files have it (Whoosh's segment
+        statistics do not count fields indexed here)."""
+        path = self.directory / f"total_{fieldname}.npy"
+        return int(np.load(path)) if path.exists() else None
 
     def length_codes(self, fieldname: str) -> np.ndarray | None:
         """The field's length of each document as Whoosh's one-byte code, or None if it was not written."""
@@ -225,6 +258,44 @@ def _raw_to_npy(raw: Path, npy: Path, dtype) -> None:
 def _header(out, dtype, count: int) -> None:
     np.lib.format.write_array_header_2_0(
         out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (count,)})
+
+
+def save_terms(out: Path, terms: list[str], counts: np.ndarray, position_counts: np.ndarray) -> None:
+    """The term tables of a segment whose postings are laid out in the order of `terms` ("field\0text"): each term's
+    key, first posting, count of postings and first position (-1: no positions), sorted by key, with the terms."""
+    starts = np.cumsum(counts) - counts
+    kept = np.maximum(position_counts, 0)
+    position_starts = np.where(position_counts < 0, -1, np.cumsum(kept) - kept)
+    encoded = [t.encode("utf-8") for t in terms]
+    keys = np.fromiter(map(_key, encoded), dtype=np.uint64, count=len(encoded))
+    order = np.argsort(keys, kind="stable")
+    for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
+        np.save(out / f"{name}.npy", values[order].astype(np.uint64 if name == "keys" else np.int64))
+    ordered = [encoded[i] for i in order]
+    sizes = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
+    np.save(out / "term_starts.npy", np.concatenate(([0], np.cumsum(sizes))))
+    np.save(out / "terms.npy", np.frombuffer(b"".join(ordered), dtype=np.uint8))
+
+
+class ArrayWriter:
+    """A .npy file of `count` values of `dtype` written a part at a time, so that it never sits in memory whole."""
+
+    def __init__(self, path: Path, dtype, count: int) -> None:
+        self.path, self.dtype, self.count, self.written = path, np.dtype(dtype), count, 0
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by __exit__
+        _header(self._file, self.dtype, count)
+
+    def write(self, values: np.ndarray) -> None:
+        self._file.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        self.written += len(values)
+
+    def __enter__(self) -> "ArrayWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+        if exc[0] is None and self.written != self.count:
+            raise ValueError(f"{self.path}: {self.written} values written, {self.count} announced")
 
 
 def _text(text: str | bytes) -> str:

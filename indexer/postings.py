@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import decoded
+from indexer.store import IndexUnavailable
 
 # With decoded files a miss is a slice of a memory map: on the full corpus, warm medians of 14.8–18.7 ms with 512 MB,
 # 16.7–18.1 with 64 MB and 16.1–18.1 with none, for 834, 653 and 568 MB of RSS. The cache is for segments read from
@@ -25,10 +26,14 @@ class Postings:
         self.searcher = searcher
         self.leaves = [(leaf.reader(), offset, decoded.open_segment(directory, leaf.reader()) if directory else None)
                        for leaf, offset in searcher.leaf_searchers()]
+        self._decoded_fields = decoded.decoded_fields(searcher.schema)
+        for reader, _offset, segment in self.leaves:
+            if directory and segment is None and reader.doc_count_all() and not self._in_whoosh(reader):
+                raise IndexUnavailable(f"the postings of {decoded.path_of(directory, reader)} are missing or damaged"
+                                       " (a build writes them there, not in Whoosh's files): run `make index`")
         expected = [decoded.path_of(directory, reader) for reader, _o, segment in self.leaves
                     if segment is None and directory]
         self._undecoded = [path for path in expected if path is not None]
-        self._decoded_fields = decoded.decoded_fields(searcher.schema)
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 
@@ -68,10 +73,22 @@ class Postings:
     def _decoded(self, segment: decoded.Segment | None, fieldname: str, text: str):
         return segment.postings(fieldname, text) if segment is not None and fieldname in self._decoded_fields else None
 
+    def _in_whoosh(self, reader) -> bool:
+        """Whether Whoosh's files hold this segment's postings (an add, or a build before `inversion`)."""
+        return any(reader.field_length(name) for name in self._decoded_fields)
+
     def decoded_since(self) -> bool:
         """Whether a segment read from Whoosh's blocks has had its files decoded since (an add writes them after
         its commit): the searcher is then worth opening again."""
         return any(path.is_dir() for path in self._undecoded)
+
+    def field_length(self, fieldname: str) -> int:
+        """The sum of the field's lengths over every document (deleted ones included, as Whoosh counts them)."""
+        total = 0
+        for reader, _offset, segment in self.leaves:
+            own = segment.total_length(fieldname) if segment is not None else None
+            total += reader.field_length(fieldname) if own is None else own
+        return total
 
     def length_codes(self, fieldname: str) -> list[np.ndarray | None]:
         """Each segment's decoded field lengths (Whoosh's byte codes), None for a segment without them."""

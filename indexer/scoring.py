@@ -1,11 +1,13 @@
 """BM25F scores of every matching document at once, with NumPy: the numbers Whoosh's matchers would give, computed
 a posting list at a time instead of a document at a time.
 
-Whoosh stays the index: postings, lengths and statistics are read from it; this module only does its arithmetic
-over arrays (Whoosh's BM25F: idf · tf·(K1+1) / (tf + K1·(1 − B + B·fl/avgfl)), boosts multiplied, sums over
+Postings, lengths and statistics come from `postings` (decoded files, or Whoosh's for segments without them); this
+module does Whoosh's arithmetic over arrays (Whoosh's BM25F: idf · tf·(K1+1) / (tf + K1·(1 − B + B·fl/avgfl)), boosts multiplied, sums over
 And/Or/AndMaybe). Queries it does not know (phrases, ranges) raise `Unsupported` and the caller lets Whoosh score.
 """
 from __future__ import annotations
+
+from math import log
 
 import numpy as np
 from whoosh import query as wq
@@ -69,11 +71,15 @@ class VectorScorer:
         weights = frequencies.astype(np.float64)
         # boost·idf · (tf·(K1+1)) / (tf + norm), in place: the same operations in the same order, fewer arrays
         score = weights * (self.K1 + 1)
-        score *= boost * self.searcher.idf(fieldname, text)
+        score *= boost * self._idf(len(docs))
         lengths = self._length_norms(fieldname)[docs]
         lengths += weights
         score /= lengths
         out[docs] += score
+
+    def _idf(self, doc_frequency: int) -> float:
+        """Whoosh's idf (`WeightingModel.idf`), from the postings' count: deleted documents count, as there."""
+        return log(self.size / (doc_frequency + 1)) + 1
 
     def _length_norms(self, fieldname: str) -> np.ndarray:
         """Per document, BM25's K1·(1 − B + B·fl/avgfl) for the field: the same for every term of a searcher."""
@@ -84,7 +90,8 @@ class VectorScorer:
                 parts.append(_LENGTH_OF_BYTE[codes] if codes is not None
                              else _leaf_lengths(leaf.reader(), fieldname, leaf.doc_count_all()))
             lengths = np.concatenate(parts) if parts else np.zeros(0)
-            avgfl, k1, b = self.searcher.avg_field_length(fieldname) or 1, self.K1, self.B
+            avgfl = self.docsets.postings.field_length(fieldname) / (self.size or 1) or 1  # Searcher.avg_field_length
+            k1, b = self.K1, self.B
             self._norms[fieldname] = k1 * ((1 - b) + b * lengths / avgfl)
         return self._norms[fieldname]
 

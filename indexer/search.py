@@ -280,8 +280,15 @@ class _Search:
         return [(float(ranked[i]), int(docs[i])) for i in order]
 
     def _score_docs(self, query: wq.Query, docs: list[int]) -> list[tuple[float, int]]:
-        """The relevance score of each of these documents (ascending docnums), a skip through the postings each."""
-        scored, context = [], self.searcher.context()
+        """The relevance score of each of these matching documents (ascending docnums)."""
+        if self.opened.scorer is not None:
+            try:
+                scores = self.opened.scorer.scores(query)
+            except Unsupported:
+                pass
+            else:
+                return [(float(scores[d]), d) for d in docs]
+        scored, context = [], self.searcher.context()  # Whoosh's matchers: a skip through the postings each
         for leaf, offset in self.searcher.leaf_searchers():
             local = [d - offset for d in docs if offset <= d < offset + leaf.doc_count_all()]
             matcher = query.matcher(leaf, context) if local else None

@@ -11,6 +11,7 @@ import string
 from collections import defaultdict
 from pathlib import Path
 
+from indexer import decoded
 from indexer.analysis import JOINER, fold
 
 FILE = "vocabulary.json"
@@ -31,10 +32,13 @@ class Vocabulary:
         self.compounds = compounds
 
     @classmethod
-    def from_reader(cls, reader) -> "Vocabulary":
-        """Read the exact-syllable and compound lexicons of an index (one pass over each)."""
-        return cls(_grouped(reader, ("title_exact", "body_exact"), 1),
-                   _grouped(reader, ("title_cw", "body_cw"), MIN_COMPOUND_DF))
+    def from_reader(cls, reader, directory: Path | None = None) -> "Vocabulary":
+        """Read the exact-syllable and compound lexicons of an index (one pass over each): from a segment's decoded
+        term table when it has one (`directory`), else from Whoosh's terms."""
+        leaves = [(leaf, decoded.open_segment(directory, leaf) if directory else None)
+                  for leaf, _offset in reader.leaf_readers()]
+        return cls(_grouped(leaves, ("title_exact", "body_exact"), 1),
+                   _grouped(leaves, ("title_cw", "body_cw"), MIN_COMPOUND_DF))
 
     @classmethod
     def load(cls, directory: Path) -> "Vocabulary":
@@ -87,17 +91,22 @@ class Vocabulary:
 def build_vocabulary(index, directory: Path) -> Vocabulary:
     """Compute the vocabulary of a committed index and save it beside the index files."""
     with index.reader() as reader:
-        vocabulary = Vocabulary.from_reader(reader)
+        vocabulary = Vocabulary.from_reader(reader, directory)
     vocabulary.save(directory)
     return vocabulary
 
 
-def _grouped(reader, fieldnames: tuple[str, ...], min_df: int) -> dict[str, list]:
+def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str, list]:
     counts: dict[str, int] = defaultdict(int)
-    for fieldname in fieldnames:
-        if fieldname in reader.indexed_field_names():
-            for term, info in reader.iter_field(fieldname):
-                counts[term.decode("utf-8")] += info.doc_frequency()
+    for leaf, segment in leaves:
+        if segment is not None and segment.terms is not None:
+            for text, count in segment.lexicon(fieldnames):
+                counts[text] += count
+            continue
+        for fieldname in fieldnames:
+            if fieldname in leaf.indexed_field_names():
+                for term, info in leaf.iter_field(fieldname):
+                    counts[term.decode("utf-8")] += info.doc_frequency()
     groups: dict[str, list] = defaultdict(list)
     for form, df in counts.items():
         if df >= min_df:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indexer.build import build
+from indexer.build import add, build
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -23,3 +23,12 @@ def build_index(tmp_path: Path, records: list[dict], name: str = "index") -> Pat
 def article(id: str, title: str, body: str, **extra) -> dict:
     """One JSONL record."""
     return {"id": id, "title": title, "body": body, **extra}
+
+
+def whoosh_written_index(tmp_path: Path, records: list[dict], name: str = "whoosh") -> Path:
+    """An index of these records whose postings Whoosh's writer wrote (an add to an empty build), decoded after:
+    the reference a build's own postings are compared with, and an index as the code before them wrote it."""
+    root = tmp_path / name
+    build(root, [str(write_jsonl(tmp_path / f"{name}-empty.jsonl", []))], jobs=1)
+    add(root, [str(write_jsonl(tmp_path / f"{name}.jsonl", records))], jobs=1)
+    return root

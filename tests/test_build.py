@@ -5,7 +5,7 @@ from indexer import build as building
 from indexer import store
 from indexer.article import Rejection
 from indexer.search import SearchRequest, SearchService
-from tests.helpers import article, build_index, write_jsonl
+from tests.helpers import article, build_index, whoosh_written_index, write_jsonl
 
 RECORDS = [
     article("a", "Hội đàm Việt Nam - Nga", "Bộ trưởng hai nước hội đàm tại Moskva.", date="2021-09-29"),
@@ -124,3 +124,55 @@ def test_parallel_build_gives_the_same_documents_as_serial(tmp_path):
     serial = list(building.prepared(building.read_sources([path]), jobs=1))
     parallel = list(building.prepared(building.read_sources([path]), jobs=2))
     assert parallel == serial
+
+
+def test_parallel_batches_are_the_serial_ones(tmp_path):
+    records = [article(f"id{i}", f"Tin số {i}", f"Thủ tướng Việt Nam hội đàm lần {i}.") for i in range(70)]
+    path = write_jsonl(tmp_path / "many.jsonl", records)
+    serial = list(building.prepared_batches(building.read_sources([path]), jobs=1))
+    parallel = list(building.prepared_batches(building.read_sources([path]), jobs=2))
+    assert [len(docs) for docs, _batch in serial] == [16, 16, 16, 16, 6]
+    assert [docs for docs, _b in parallel] == [docs for docs, _b in serial]
+    for (_d, mine), (_e, theirs) in zip(parallel, serial):
+        assert mine.terms == theirs.terms
+        assert all((getattr(mine, name) == getattr(theirs, name)).all()
+                   for name in ("term", "doc", "weight", "npos", "positions", "lengths"))
+
+
+MIXED = [
+    article("a", "Hội đàm Việt Nam - Nga", "Bộ trưởng hai nước hội đàm tại Moskva. Hội đàm kéo dài.", date="2021-09-29"),
+    article("b", "Thủ tướng thăm Uzbekistan", "Thủ tướng Việt Nam thăm chính thức Uzbekistan.", date="2025-03-05"),
+    article("c", "Giá vàng hôm nay", "Giá vàng trong nước đứng yên, giá vàng thế giới tăng.", date="2025-03-05"),
+    article("d", "Hoà bình cho Ukraine", "Nga và Ukraine hội đàm về hòa bình tại Thổ Nhĩ Kỳ.", date="2023-01-02"),
+    article("b", "Thủ tướng thăm Uzbekistan và Kazakhstan", "Thủ tướng thăm hai nước.", date="2025-03-06"),
+    article("e", "Bà Lan đi chợ", "Hôm nay bà Lan đi chợ sớm, ba người bạn đi cùng. 26,5 độ."),
+]
+QUERIES = [
+    SearchRequest(q="hoi dam"), SearchRequest(q="hội đàm"), SearchRequest(q="hooij ddamf"),
+    SearchRequest(q='"hoi dam"'), SearchRequest(q="thu tuong -uzbekistan"), SearchRequest(q="vang OR lan"),
+    SearchRequest(q="title:hoa binh"), SearchRequest(q="ba"), SearchRequest(q="bà"), SearchRequest(q="26,5"),
+    SearchRequest(q="hoi dam", sort="date"), SearchRequest(q="", countries=("RU",)),
+    SearchRequest(q="nga", date_from="2022-01-01"), SearchRequest(q="thu tuong kazakhstan khong_co"),
+    SearchRequest(q="viet nam", date="2021"), SearchRequest(q="hoi dam", per_page=1, page=2),
+]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_answers_as_postings_whoosh_wrote_would(tmp_path, jobs):
+    built = tmp_path / "built"
+    building.build(built, [str(write_jsonl(tmp_path / "mixed.jsonl", MIXED))], jobs=jobs)
+    reference = whoosh_written_index(tmp_path, MIXED)
+    mine, theirs = SearchService(built), SearchService(reference)
+    answers = [mine.search(request) for request in QUERIES]
+    assert answers == [theirs.search(request) for request in QUERIES]
+    assert [a["total"] for a in answers] == [2, 2, 2, 2, 0, 2, 1, 1, 1, 1, 2, 2, 1, 1, 1, 2]
+    assert mine.article("b")["title"] == "Thủ tướng thăm Uzbekistan và Kazakhstan"
+
+
+def test_an_add_after_a_build_merges_no_segment(tmp_path):
+    root = build_index(tmp_path, RECORDS[:1])
+    first = {p.name for p in store.current_generation(root).glob("decoded-*")}
+    building.add(root, [str(write_jsonl(tmp_path / "more.jsonl", RECORDS[1:]))], jobs=1)
+    now = {p.name for p in store.current_generation(root).glob("decoded-*")}
+    assert len(first) == 1 and first < now and len(now) == 2
+    assert ids(root, "thu tuong") == ["b"] and ids(root, "hoi dam") == ["a"]

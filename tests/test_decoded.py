@@ -2,12 +2,13 @@ import shutil
 from contextlib import contextmanager
 
 import numpy as np
+import pytest
 from whoosh import index as whoosh_index
 
 from indexer import build as building
-from indexer import decoded, store
+from indexer import decoded, inversion, store
 from indexer.docsets import DocSets
-from tests.helpers import article, build_index, write_jsonl
+from tests.helpers import article, build_index, whoosh_written_index, write_jsonl
 
 RECORDS = [
     article("a", "Hội đàm Việt Nam - Nga", "Bộ trưởng hai nước hội đàm tại Moskva. Hội đàm kéo dài hai giờ."),
@@ -35,34 +36,62 @@ def _whoosh_postings(reader) -> dict:
     return out
 
 
-def _decoded_postings(generation, reader) -> dict:
+def _decoded_postings(generation, reader, terms=None) -> dict:
+    """What the decoded files hold for each term (of `terms`, {(segment, field): texts}, else Whoosh's own)."""
     out = {}
     for leaf, _offset in reader.leaf_readers():
+        segment_id = leaf.segment().segment_id()
         segment = decoded.open_segment(generation, leaf)
         for name, field in leaf.schema.items():
             if field.scorable:
-                for text in leaf.field_terms(name):
-                    count = leaf.doc_frequency(name, text)
-                    ids, weights = segment.find(name, text, count)
-                    with_positions = segment.find_positions(name, text, count)
-                    positions = [None] * count
+                texts = leaf.field_terms(name) if terms is None else terms.get(name, ())
+                for text in texts:
+                    ids, weights = segment.postings(name, text)
+                    with_positions = segment.find_positions(name, text, len(ids))
+                    positions = [None] * len(ids)
                     if with_positions is not None:
                         ends = np.cumsum(with_positions[1].astype(np.int64))
                         flat = with_positions[2].tolist()
                         positions = [flat[end - int(w):end] for w, end in zip(with_positions[1], ends)]
                     rows = [(int(d), float(w), p) for d, w, p in zip(ids, weights, positions)]
-                    out[leaf.segment().segment_id(), name, text] = (ids.tolist(), rows)
+                    out[segment_id if terms is None else None, name, text] = (ids.tolist(), rows)
     return out
 
 
-def test_the_build_decodes_every_posting_whoosh_holds(tmp_path):
-    root = build_index(tmp_path, RECORDS)
-    generation = store.current_generation(root)
+def _reference(tmp_path, records):
+    """Whoosh's own postings of the records, and its terms, from an index Whoosh's writer wrote."""
+    generation = store.current_generation(whoosh_written_index(tmp_path, records))
     with whoosh_index.open_dir(str(generation)).reader() as reader:
-        expected = _whoosh_postings(reader)
-        assert _decoded_postings(generation, reader) == expected
-    assert expected[next(iter(expected))[0], "body", "hoi"][1] == [(0, 2.0, [4, 8])]  # "hội" is the 5th and 9th syllable
-    assert expected[next(iter(expected))[0], "body_cw", "hội_đàm"][1] == [(0, 2.0, None)]
+        (leaf, _offset), = reader.leaf_readers()
+        whoosh = {(None, name, text): value for (_s, name, text), value in _whoosh_postings(reader).items()}
+        assert _decoded_postings(generation, reader) == _whoosh_postings(reader)
+        terms = {name: list(leaf.field_terms(name)) for name, field in leaf.schema.items() if field.scorable}
+        lengths = {name: [leaf.doc_field_length(d, name) for d in range(leaf.doc_count_all())] for name in terms}
+        totals = {name: leaf.field_length(name) for name in terms}
+    return whoosh, terms, lengths, totals
+
+
+def test_a_build_writes_every_posting_whoosh_would(tmp_path):
+    whoosh, terms, _lengths, _totals = _reference(tmp_path, RECORDS)
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert _decoded_postings(generation, reader, terms) == whoosh
+        (leaf, _offset), = reader.leaf_readers()
+        assert list(leaf.field_terms("body")) == []  # Whoosh holds the stored text only
+    assert whoosh[None, "body", "hoi"][1] == [(0, 2.0, [4, 8])]  # "hội" is the 5th and 9th syllable
+    assert whoosh[None, "body_cw", "hội_đàm"][1] == [(0, 2.0, None)]
+
+
+def test_a_build_spilling_sorted_runs_writes_the_same_files(tmp_path, monkeypatch):
+    records = RECORDS + [article(f"n{i}", f"Tin số {i}", f"Giá vàng {i} hội đàm {i % 3}") for i in range(40)]
+    whoosh, terms, _lengths, _totals = _reference(tmp_path, records)
+    monkeypatch.setattr(inversion, "RUN_POSTINGS", 7)
+    monkeypatch.setattr(inversion, "MERGE_POSTINGS", 5)
+    monkeypatch.setattr(building, "BATCH", 8)  # batches of two articles
+    generation = store.current_generation(build_index(tmp_path, records))
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert _decoded_postings(generation, reader, terms) == whoosh
+    assert len(list((tmp_path / "index").rglob("run*"))) == 0
 
 
 def test_an_add_decodes_its_segment_and_drops_those_merged_away(tmp_path):
@@ -77,15 +106,16 @@ def test_an_add_decodes_its_segment_and_drops_those_merged_away(tmp_path):
 
 
 def test_field_lengths_are_whooshs(tmp_path):
-    root = build_index(tmp_path, RECORDS)
-    generation = store.current_generation(root)
+    _whoosh, _terms, lengths, totals = _reference(tmp_path, RECORDS)
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
     with whoosh_index.open_dir(str(generation)).reader() as reader:
-        leaf = reader.leaf_readers()[0][0]
-        segment = decoded.open_segment(generation, leaf)
-        for name in ("title", "body", "body_cw"):
+        segment = decoded.open_segment(generation, reader.leaf_readers()[0][0])
+        for name in lengths:
             codes = segment.length_codes(name)
             assert codes.dtype == np.uint8 and len(codes) == 3
-            assert [decoded_length(c) for c in codes] == [leaf.doc_field_length(d, name) for d in range(3)]
+            assert [decoded_length(c) for c in codes] == lengths[name]
+            assert segment.total_length(name) == totals[name]
+    assert lengths["title"] == [5, 4, 4] and totals["body_cw"] > 0
 
 
 def decoded_length(code: int) -> int:
@@ -94,7 +124,7 @@ def decoded_length(code: int) -> int:
 
 
 def test_damaged_or_foreign_files_are_not_used_and_postings_come_from_whoosh(tmp_path):
-    root = build_index(tmp_path, RECORDS)
+    root = whoosh_written_index(tmp_path, RECORDS)
     generation = store.current_generation(root)
     directory = next(generation.glob(decoded.PREFIX + "*"))
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
@@ -110,8 +140,8 @@ def test_damaged_or_foreign_files_are_not_used_and_postings_come_from_whoosh(tmp
 
 @contextmanager
 def _first_segment(tmp_path):
-    """A new index of RECORDS with its searcher open, and the decoded files of its first segment."""
-    generation = store.current_generation(build_index(tmp_path, RECORDS))
+    """An index of RECORDS Whoosh's writer wrote, its searcher open, and the decoded files of its first segment."""
+    generation = store.current_generation(whoosh_written_index(tmp_path, RECORDS))
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         yield searcher, generation, decoded.open_segment(generation, searcher.reader().leaf_readers()[0][0])
 
@@ -159,7 +189,7 @@ def test_weights_that_are_not_small_integers_are_kept_as_floats(tmp_path):
 def test_a_segment_with_deleted_documents_is_decoded_whole(tmp_path):
     # the same id three times: the first two copies are deleted, and their postings stay in the files (as in
     # Whoosh's), for the searcher's bitmap of live documents to mask out
-    root = build_index(tmp_path, [article("x", f"Tin {i}", f"Nội dung {i}") for i in range(3)])
+    root = whoosh_written_index(tmp_path, [article("x", f"Tin {i}", f"Nội dung {i}") for i in range(3)])
     generation = store.current_generation(root)
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         leaves = [leaf for leaf, _ in reader.leaf_readers()]
@@ -179,7 +209,7 @@ def test_the_service_reopens_once_a_segment_read_from_whoosh_has_been_decoded(tm
     from indexer.search import SearchRequest, SearchService
 
     monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
-    root = build_index(tmp_path, RECORDS)
+    root = whoosh_written_index(tmp_path, RECORDS)
     generation = store.current_generation(root)
     for directory in generation.glob(decoded.PREFIX + "*"):  # as if the server opened it between commit and decode
         shutil.rmtree(directory)
@@ -192,3 +222,31 @@ def test_the_service_reopens_once_a_segment_read_from_whoosh_has_been_decoded(tm
     assert service.search(SearchRequest(q="hoi dam")) == first
     assert [segment is not None for _r, _o, segment in service._opened.docsets.postings.leaves] == [True]
     service.close()
+
+
+def test_terms_of_a_build_sharing_a_key_are_told_apart_by_their_text(tmp_path, monkeypatch):
+    real = decoded._key
+    shared = {b"body\0vang", b"body\0hoi"}
+    monkeypatch.setattr(decoded, "_key", lambda term: 7 if term in shared else real(term))
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        segment = decoded.open_segment(generation, searcher.reader().leaf_readers()[0][0])
+        found = {w: segment.postings("body", w) for w in ("vang", "hoi", "gia", "khong_co")}
+        assert {w: (ids.tolist(), weights.tolist()) for w, (ids, weights) in found.items()} == {
+            "vang": ([2], [2]), "hoi": ([0], [2]), "gia": ([2], [2]), "khong_co": ([], [])}
+        shared.add(b"body\0khong_co")  # a term the segment does not have, with the same key as two it has
+        assert len(segment.postings("body", "khong_co")[0]) == 0
+
+
+def test_a_build_whose_postings_are_damaged_is_not_served(tmp_path):
+    from indexer.search import IndexUnavailable, SearchRequest, SearchService
+
+    root = build_index(tmp_path, RECORDS)
+    directory = next(store.current_generation(root).glob(decoded.PREFIX + "*"))
+    (directory / "docs.npy").write_bytes(b"\x93NUMPY cut")
+    service = SearchService(root)
+    with pytest.raises(IndexUnavailable, match=r"postings of .*decoded-.* are missing or damaged.*make index"):
+        service.search(SearchRequest(q="vang"))
+    shutil.rmtree(directory)
+    with pytest.raises(IndexUnavailable, match="missing or damaged"):
+        service.search(SearchRequest(q="vang"))

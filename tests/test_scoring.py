@@ -8,7 +8,7 @@ from indexer.query import parse
 from indexer.ranking import to_whoosh
 from indexer.scoring import VectorScorer
 from indexer.vocabulary import Vocabulary
-from tests.helpers import article, build_index
+from tests.helpers import article, whoosh_written_index
 
 NEWS = [
     article("a", "Thủ tướng hội đàm với Thủ tướng Nga", "Hai bên hội đàm tại Moskva về năng lượng và thương mại."),
@@ -23,7 +23,7 @@ QUERIES = ["thu tuong", "thủ tướng", "hoi dam", '"hoi dam"', '"thu tuong" n
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory):
-    root = build_index(tmp_path_factory.mktemp("scoring"), NEWS)
+    root = whoosh_written_index(tmp_path_factory.mktemp("scoring"), NEWS)  # Whoosh scores from its own postings
     generation = store.current_generation(root)
     searcher = whoosh_index.open_dir(str(generation)).searcher()
     yield searcher, Vocabulary.load(generation), generation
@@ -49,7 +49,7 @@ def test_whooshs_own_ranking_path_gives_the_same_hits(tmp_path):
 
     news = [article(f"x{i}", f"Tin {i}", "Thủ tướng nói. " + "thêm " * i, date=f"2025-01-{i % 28 + 1:02d}")
             for i in range(40)]  # lengths all differ, so do scores: the page does not depend on tie-breaking
-    service = SearchService(build_index(tmp_path, news + NEWS))
+    service = SearchService(whoosh_written_index(tmp_path, news + NEWS))
     requests = [SearchRequest(q="thu tuong", per_page=5), SearchRequest(q="thủ tướng", per_page=5, page=3),
                 SearchRequest(q="thu tuong", date_from="2025-01-05", date_to="2025-01-09")]
     vectorized = [service.search(r)["hits"] for r in requests]

@@ -4,7 +4,7 @@ from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.vocabulary import FILE, Vocabulary
-from tests.helpers import article, build_index
+from tests.helpers import article, build_index, whoosh_written_index
 
 RECORDS = [
     article("a", "Hội đàm Việt Nam - Nga", "Thủ tướng hội đàm với Tổng thống. Hôi thối."),
@@ -28,7 +28,10 @@ def test_the_build_writes_a_vocabulary_that_loads_back(tmp_path):
     generation = store.current_generation(build_index(tmp_path, RECORDS))
     loaded = Vocabulary.load(generation)
     with whoosh_index.open_dir(str(generation)).reader() as reader:
-        assert _answers(Vocabulary.from_reader(reader)) == _answers(loaded)
+        assert _answers(Vocabulary.from_reader(reader, generation)) == _answers(loaded)
+    reference = store.current_generation(whoosh_written_index(tmp_path, RECORDS))
+    with whoosh_index.open_dir(str(reference)).reader() as reader:  # from Whoosh's terms: the same
+        assert Vocabulary.from_reader(reader).__dict__ == Vocabulary.load(reference).__dict__ == loaded.__dict__
     assert _answers(loaded) == {
         "accented": ["hội", "thủ", "việt", None],
         "frequency": [2, 1, 4, 0],  # headlines and bodies counted apart

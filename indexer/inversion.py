@@ -1,0 +1,222 @@
+"""Posting lists written straight from the analysis, as the decoded files of a segment (`decoded`), for a fresh build.
+
+Whoosh's writer passes every posting through Python objects twice (its pool, then its postings blocks), and the
+decoding read them back once more: two thirds of the build's time. Here worker processes turn a batch of
+articles into flat arrays (`Batch`); the writing process gives each term a number, keeps sorted runs of postings
+on disk, and merges them with NumPy into the files queries slice (`Inverter`). Whoosh keeps the stored fields and
+the facet columns.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.numeric import _length_byte_cache
+
+from indexer import analysis, decoded
+
+# (field, what it indexes, positional): the text fields of `schema.make_schema`, in that order
+FIELDS = (("title", "title", True), ("title_exact", "title", False), ("title_cw", "title", False),
+          ("body", "body", True), ("body_exact", "body", False), ("body_cw", "body", False))
+RUN_POSTINGS = 1_000_000    # postings kept in memory before a sorted run goes to disk
+MERGE_POSTINGS = 1_000_000  # postings merged at once when the runs are combined
+POSITIONAL = frozenset(name for name, _source, positional in FIELDS if positional)
+_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+
+
+@dataclass
+class Batch:
+    """Consecutive articles analysed into postings: term numbers local to the batch (`terms`), document numbers
+    local to it, term frequencies, each posting's positions (folded fields only) and each document's field lengths."""
+
+    terms: list[str]          # "field\0text"
+    term: np.ndarray          # int32, per posting
+    doc: np.ndarray           # int32, per posting
+    weight: np.ndarray        # int32, per posting: the term's frequency in the field
+    npos: np.ndarray          # int32, per posting: how many positions it has (its weight, or 0)
+    positions: np.ndarray     # int32, the postings' positions one after the other
+    lengths: np.ndarray       # int64 (documents × FIELDS): tokens per field, as Whoosh counts a field's length
+
+
+def analyse(texts: list[tuple[str, str]]) -> Batch:
+    """The postings of each (title, body) pair, both already marked by segmentation."""
+    numbers: dict[str, int] = {}
+    term, doc, weight, npos, positions = [], [], [], [], []
+    lengths = np.zeros((len(texts), len(FIELDS)), dtype=np.int64)
+    for d, pair in enumerate(texts):
+        for f, (name, source, positional) in enumerate(FIELDS):
+            text = pair[0] if source == "title" else pair[1]
+            if positional:
+                found = analysis.folded_positions(text)
+                counts = [len(p) for p in found.values()]
+                for p in found.values():
+                    positions.extend(p)
+                npos.extend(counts)
+            else:
+                found = analysis.exact_counts(text) if name.endswith("_exact") else analysis.compound_counts(text)
+                counts = list(found.values())
+                npos.extend([0] * len(counts))
+            prefix = name + "\0"
+            term.extend(numbers.setdefault(prefix + t, len(numbers)) for t in found)
+            weight.extend(counts)
+            doc.extend([d] * len(counts))
+            lengths[d, f] = sum(counts)
+    return Batch(list(numbers), _array(term), _array(doc), _array(weight), _array(npos), _array(positions), lengths)
+
+
+def _array(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.int32)
+
+
+class Inverter:
+    """Collects batches in document order and writes one segment's decoded postings (`finish`)."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.docs = 0
+        self._pending: list[tuple[np.ndarray, ...]] = []
+        self._pending_postings = 0
+        self._lengths: list[np.ndarray] = []
+        self._runs: list[_Run] = []
+        self._max_weight = self._max_position = 0
+        self._tmp = Path(tempfile.mkdtemp(prefix="inversion-"))
+
+    def add(self, batch: Batch, keep: np.ndarray | None = None) -> None:
+        """Append the batch's documents (only those `keep` marks, when given) after those already added."""
+        numbers = self.numbers
+        global_terms = np.fromiter((numbers.setdefault(t, len(numbers)) for t in batch.terms), dtype=np.int32,
+                                   count=len(batch.terms))
+        term, doc, weight, npos, positions, lengths = \
+            global_terms[batch.term], batch.doc, batch.weight, batch.npos, batch.positions, batch.lengths
+        if keep is not None and not keep.all():
+            kept = keep[doc]
+            positions = positions[np.repeat(kept, npos)]
+            renumbered = np.cumsum(keep, dtype=np.int32) - 1
+            term, doc, weight, npos = term[kept], renumbered[doc[kept]], weight[kept], npos[kept]
+            lengths = lengths[keep]
+        if len(weight):
+            self._max_weight = max(self._max_weight, int(weight.max()))
+        if len(positions):
+            self._max_position = max(self._max_position, int(positions.max()))
+        self._pending.append((term, doc + np.int32(self.docs), weight, npos, positions))
+        self._pending_postings += len(term)
+        self._lengths.append(lengths)
+        self.docs += len(lengths)
+        if self._pending_postings >= RUN_POSTINGS:
+            self._spill()
+
+    def finish(self, out: Path) -> None:
+        """Write the decoded files of the segment into `out` (a new directory), then remove the runs."""
+        try:
+            self._spill()
+            out.mkdir()
+            _write_segment(out, list(self.numbers), self._runs, self._dtypes())
+            lengths = np.concatenate(self._lengths) if self._lengths else np.zeros((0, len(FIELDS)), np.int64)
+            for f, (name, _source, _positional) in enumerate(FIELDS):
+                np.save(out / f"len_{name}.npy", length_codes(lengths[:, f]))
+                np.save(out / f"total_{name}.npy", np.int64(lengths[:, f].sum()))
+            np.save(out / "docs.npy", np.int64(self.docs))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _dtypes(self) -> tuple[type, type]:
+        return (np.uint16 if self._max_weight < 2**16 else np.int32,
+                np.uint16 if self._max_position < 2**16 else np.int32)
+
+    def _spill(self) -> None:
+        """Sort what is pending by term (documents stay ascending within a term) and save it as a run."""
+        if not self._pending:
+            return
+        term, doc, weight, npos, positions = (np.concatenate(parts) for parts in zip(*self._pending))
+        self._pending, self._pending_postings = [], 0
+        order = np.argsort(term, kind="stable")
+        run = _Run(self._tmp / f"run{len(self._runs)}")
+        run.save(term[order], doc[order], weight[order], npos[order], _regrouped(positions, npos, order))
+        self._runs.append(run)
+
+
+class _Run:
+    """A sorted run on disk: one raw int32 file per array, read back a range at a time (a memory map would leave
+    every page read in the process's resident memory until the end)."""
+
+    NAMES = ("term", "doc", "weight", "npos", "positions")
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.postings = 0
+
+    def save(self, *arrays: np.ndarray) -> None:
+        self.directory.mkdir()
+        for name, values in zip(self.NAMES, arrays):
+            values.astype(np.int32, copy=False).tofile(self.directory / name)
+        self.postings = len(arrays[0])
+
+    def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        stop = self.postings if stop is None and name != "positions" else stop
+        count = -1 if stop is None else stop - start
+        return np.fromfile(self.directory / name, dtype=np.int32, count=count, offset=4 * start)
+
+
+def _regrouped(positions: np.ndarray, npos: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The positions of the postings taken in `order` (each posting owns `npos` consecutive positions)."""
+    counts = npos[order].astype(np.int64)
+    if not counts.sum():
+        return positions[:0]
+    firsts = (np.cumsum(npos, dtype=np.int64) - npos)[order]
+    new_firsts = np.cumsum(counts) - counts
+    return positions[np.repeat(firsts - new_firsts, counts) + np.arange(int(counts.sum()))]
+
+
+def length_codes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's one-byte code of each field length (`whoosh.util.numeric.length_to_byte`)."""
+    return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
+
+
+def _write_segment(out: Path, terms: list[str], runs: list[_Run], dtypes: tuple[type, type]) -> None:
+    counts = np.zeros(len(terms), dtype=np.int64)
+    position_counts = np.zeros(len(terms), dtype=np.int64)
+    for run in runs:
+        term = run.read("term")
+        counts += np.bincount(term, minlength=len(terms))
+        position_counts += np.bincount(term, weights=run.read("npos"), minlength=len(terms)).astype(np.int64)
+    edges = _partitions(counts)
+    cuts = [_cuts(run, edges) for run in runs]
+    weight_type, position_type = dtypes
+    with decoded.ArrayWriter(out / "ids.npy", np.int32, int(counts.sum())) as ids, \
+            decoded.ArrayWriter(out / "weights.npy", weight_type, int(counts.sum())) as weights, \
+            decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
+        for k in range(len(edges) - 1):
+            parts = [_slice(run, cut, k) for run, cut in zip(runs, cuts)]
+            term = np.concatenate([p[0] for p in parts])
+            order = np.argsort(term, kind="stable")  # runs are in document order: a term's documents stay ascending
+            npos = np.concatenate([p[3] for p in parts])
+            ids.write(np.concatenate([p[1] for p in parts])[order])
+            weights.write(np.concatenate([p[2] for p in parts])[order])
+            positions.write(_regrouped(np.concatenate([p[4] for p in parts]), npos, order))
+    positional = np.array([t.split("\0", 1)[0] in POSITIONAL for t in terms], dtype=bool)
+    decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1))
+
+
+def _partitions(counts: np.ndarray) -> list[int]:
+    """Edges of ranges of term numbers holding about MERGE_POSTINGS postings each."""
+    bounds = np.searchsorted(np.cumsum(counts), np.arange(MERGE_POSTINGS, int(counts.sum()), MERGE_POSTINGS))
+    return sorted({0, len(counts), *(bounds + 1).clip(max=len(counts)).tolist()})
+
+
+def _cuts(run: _Run, edges: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each range of term numbers starts in the run's postings and in its positions."""
+    at = np.searchsorted(run.read("term"), edges)
+    before = np.concatenate(([0], np.cumsum(run.read("npos"), dtype=np.int64)))
+    return at, before[at]
+
+
+def _slice(run: _Run, cuts: tuple[np.ndarray, np.ndarray], k: int) -> tuple[np.ndarray, ...]:
+    (start, stop), (first, last) = cuts[0][k:k + 2].tolist(), cuts[1][k:k + 2].tolist()
+    return (*(run.read(name, start, stop) for name in ("term", "doc", "weight", "npos")),
+            run.read("positions", first, last))
