@@ -121,7 +121,7 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
     Whoosh's writer, in this process, keeps only the stored fields, the ids and the facet columns."""
     run = _Run(sources, jobs)
     writer = index.writer(limitmb=WRITER_MB, compound=False)
-    inverter = inversion.Inverter()
+    inverter = inversion.Inverter(Path(index.storage.folder) / ".inversion")
     try:
         for docs, batch in prepared_batches(run.articles, run.jobs):
             keep = np.array([run.first_time(doc) for doc in docs], dtype=bool)

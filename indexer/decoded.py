@@ -1,8 +1,9 @@
-"""Posting lists and field lengths decoded once, at index time, into NumPy files: a directory per segment.
+"""Posting lists and field lengths as NumPy files, a directory per segment: what queries read.
 
-Whoosh keeps postings as pickled blocks (with every position, in the folded fields), so the first read of a common
-term cost up to a second at query time on the full corpus. Here each segment's postings are flat arrays read by
-slicing a memory map. A segment without its directory (an index from before, an add cut short) is read from Whoosh.
+A build writes them directly (`inversion`); an add's segment is decoded here from Whoosh's pickled blocks after its
+commit (Whoosh's blocks hold every position, so reading a common term from them cost up to a second on the full
+corpus). Each segment's postings are flat arrays read by slicing a memory map. A segment without its directory (an
+index from before `inversion`, an add cut short) is read from Whoosh.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermInfo
 
 PREFIX = "decoded-"
+WRITE_BYTES = 16384
 _ARRAYS = ("keys", "starts", "counts", "ids", "weights", "positions", "position_starts")
 
 
@@ -286,7 +288,11 @@ class ArrayWriter:
         _header(self._file, self.dtype, count)
 
     def write(self, values: np.ndarray) -> None:
-        self._file.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        data = memoryview(np.ascontiguousarray(values, dtype=self.dtype)).cast("B")
+        # in small writes: the kernel caches a big write in big folios, and a searcher touching one posting of them
+        # then maps the whole folio (on the full corpus, 884 MB of resident memory after the query mix, not 638)
+        for start in range(0, len(data), WRITE_BYTES):
+            self._file.write(data[start:start + WRITE_BYTES])
         self.written += len(values)
 
     def __enter__(self) -> "ArrayWriter":

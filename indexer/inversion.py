@@ -9,7 +9,6 @@ the facet columns.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from indexer import analysis, decoded
 FIELDS = (("title", "title", True), ("title_exact", "title", False), ("title_cw", "title", False),
           ("body", "body", True), ("body_exact", "body", False), ("body_cw", "body", False))
 RUN_POSTINGS = 1_000_000    # postings kept in memory before a sorted run goes to disk
-MERGE_POSTINGS = 1_000_000  # postings merged at once when the runs are combined
+MERGE_POSTINGS = 2_000_000  # postings and positions merged at once when the runs are combined
 POSITIONAL = frozenset(name for name, _source, positional in FIELDS if positional)
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
 
@@ -74,7 +73,9 @@ def _array(values: list[int]) -> np.ndarray:
 class Inverter:
     """Collects batches in document order and writes one segment's decoded postings (`finish`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path) -> None:
+        """`scratch`: a directory to create for the sorted runs (beside the index: a full corpus's runs take 2 GB,
+        too much for a /tmp in memory); removed by `finish` or `close`."""
         self.numbers: dict[str, int] = {}
         self.docs = 0
         self._pending: list[tuple[np.ndarray, ...]] = []
@@ -82,7 +83,8 @@ class Inverter:
         self._lengths: list[np.ndarray] = []
         self._runs: list[_Run] = []
         self._max_weight = self._max_position = 0
-        self._tmp = Path(tempfile.mkdtemp(prefix="inversion-"))
+        self._tmp = Path(scratch)
+        self._tmp.mkdir()
 
     def add(self, batch: Batch, keep: np.ndarray | None = None) -> None:
         """Append the batch's documents (only those `keep` marks, when given) after those already added."""
@@ -165,12 +167,15 @@ class _Run:
 
 def _regrouped(positions: np.ndarray, npos: np.ndarray, order: np.ndarray) -> np.ndarray:
     """The positions of the postings taken in `order` (each posting owns `npos` consecutive positions)."""
-    counts = npos[order].astype(np.int64)
-    if not counts.sum():
+    total = int(npos.sum(dtype=np.int64))
+    if not total:
         return positions[:0]
-    firsts = (np.cumsum(npos, dtype=np.int64) - npos)[order]
-    new_firsts = np.cumsum(counts) - counts
-    return positions[np.repeat(firsts - new_firsts, counts) + np.arange(int(counts.sum()))]
+    index = np.int32 if total < 2**31 else np.int64  # one index per position: the largest temporary arrays here
+    counts = npos[order].astype(index)
+    firsts = (np.cumsum(npos, dtype=index) - npos)[order]
+    shift = np.repeat(firsts - (np.cumsum(counts, dtype=index) - counts), counts)
+    shift += np.arange(total, dtype=index)
+    return positions[shift]
 
 
 def length_codes(lengths: np.ndarray) -> np.ndarray:
@@ -185,7 +190,7 @@ def _write_segment(out: Path, terms: list[str], runs: list[_Run], dtypes: tuple[
         term = run.read("term")
         counts += np.bincount(term, minlength=len(terms))
         position_counts += np.bincount(term, weights=run.read("npos"), minlength=len(terms)).astype(np.int64)
-    edges = _partitions(counts)
+    edges = _partitions(counts + position_counts)
     cuts = [_cuts(run, edges) for run in runs]
     weight_type, position_type = dtypes
     with decoded.ArrayWriter(out / "ids.npy", np.int32, int(counts.sum())) as ids, \
@@ -203,10 +208,11 @@ def _write_segment(out: Path, terms: list[str], runs: list[_Run], dtypes: tuple[
     decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1))
 
 
-def _partitions(counts: np.ndarray) -> list[int]:
-    """Edges of ranges of term numbers holding about MERGE_POSTINGS postings each."""
-    bounds = np.searchsorted(np.cumsum(counts), np.arange(MERGE_POSTINGS, int(counts.sum()), MERGE_POSTINGS))
-    return sorted({0, len(counts), *(bounds + 1).clip(max=len(counts)).tolist()})
+def _partitions(sizes: np.ndarray) -> list[int]:
+    """Edges of ranges of term numbers holding about MERGE_POSTINGS postings and positions each (a common word's
+    positions outnumber its postings: counting them keeps the merge's memory flat)."""
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(MERGE_POSTINGS, int(sizes.sum()), MERGE_POSTINGS))
+    return sorted({0, len(sizes), *(bounds + 1).clip(max=len(sizes)).tolist()})
 
 
 def _cuts(run: _Run, edges: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -171,7 +171,8 @@ class _Search:
     """One request's work: filters, matching set, page of hits, facets, suggestion.
 
     Sets of documents are bitmaps (`docsets`); every matching document is scored at once by `scoring` (NumPy over
-    Whoosh's postings); Whoosh's own collectors remain for a weighting or a query that scorer does not compute.
+    the decoded postings); Whoosh's own collectors remain, for an index whose postings Whoosh holds, for a weighting
+    or a query that scorer does not compute.
     """
 
     def __init__(self, opened: _Opened, request: SearchRequest, parsed: ParsedQuery, weights: Weights) -> None:
