@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, islice
 from pathlib import Path
@@ -120,9 +121,8 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
     """A new index: postings inverted from the workers' arrays (`inversion`) into one segment's decoded files;
     Whoosh's writer, in this process, keeps only the stored fields, the ids and the facet columns."""
     run = _Run(sources, jobs)
-    writer = index.writer(limitmb=WRITER_MB, compound=False)
     inverter = inversion.Inverter(Path(index.storage.folder) / ".inversion")
-    try:
+    with _writer(index) as writer, closing(run.progress), closing(inverter):
         for docs, batch in prepared_batches(run.articles, run.jobs):
             keep = np.array([run.first_time(doc) for doc in docs], dtype=bool)
             for doc in compress(docs, keep):
@@ -131,22 +131,14 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
             run.report.indexed += int(keep.sum())
             run.progress.update(run.report.indexed)
         inverter.finish(Path(index.storage.folder) / f"{decoded.PREFIX}{writer.newsegment.segment_id()}")
-    except BaseException:
-        inverter.close()
-        writer.cancel()
-        raise
-    finally:
-        run.progress.close()
-    writer.commit(merge=False)
     return run.finish(index)
 
 
 def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -> BuildReport:
     """Articles added to an index: Whoosh's writer indexes them, replacing those with the same id; their postings
-    are decoded after the commit. Segments are never merged: those of a build have no postings in Whoosh."""
+    are decoded after the commit."""
     run = _Run(sources, jobs)
-    writer = index.writer(limitmb=WRITER_MB, compound=False)
-    try:
+    with _writer(index) as writer, closing(run.progress):
         for doc in prepared(run.articles, run.jobs):
             if not run.first_time(doc):
                 continue
@@ -156,13 +148,20 @@ def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -
             run.report.indexed += 1
             run.progress.update(run.report.indexed)
         _check_strict(run.report, strict)
+    return run.finish(index)
+
+
+@contextmanager
+def _writer(index) -> Iterator:
+    """A Whoosh writer, committed when the block ends and cancelled if it raises. Segments are never merged: those
+    of a build hold no postings in Whoosh, which a merge would rewrite from Whoosh's alone."""
+    writer = index.writer(limitmb=WRITER_MB, compound=False)
+    try:
+        yield writer
     except BaseException:
         writer.cancel()
         raise
-    finally:
-        run.progress.close()
     writer.commit(merge=False)
-    return run.finish(index)
 
 
 def _stored_only(doc: dict) -> dict:
@@ -175,16 +174,10 @@ _INVERTED = frozenset(name for name, _source, _positional in inversion.FIELDS)
 
 
 def _replace_later(index, later: dict[str, dict]) -> None:
-    if not later:
-        return
-    writer = index.writer(limitmb=WRITER_MB, compound=False)
-    try:
-        for doc in later.values():
-            writer.update_document(**doc)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(merge=False)
+    if later:
+        with _writer(index) as writer:
+            for doc in later.values():
+                writer.update_document(**doc)
 
 
 def _accepted(records: Iterable[Article | Rejection], report: BuildReport) -> Iterator[Article]:
