@@ -31,6 +31,7 @@ from indexer.inversion import Batch
 
 BATCH = 64
 WRITER_MB = 256
+STORED_WRITER_MB = 32  # a build's Whoosh writer pools the postings of ids and facet fields only
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
     Whoosh's writer, in this process, keeps only the stored fields, the ids and the facet columns."""
     run = _Run(sources, jobs)
     inverter = inversion.Inverter(Path(index.storage.folder) / ".inversion")
-    with _writer(index) as writer, closing(run.progress), closing(inverter):
+    with _writer(index, STORED_WRITER_MB) as writer, closing(run.progress), closing(inverter):
         for docs, batch in prepared_batches(run.articles, run.jobs):
             keep = np.array([run.first_time(doc) for doc in docs], dtype=bool)
             for doc in compress(docs, keep):
@@ -152,10 +153,10 @@ def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -
 
 
 @contextmanager
-def _writer(index) -> Iterator:
+def _writer(index, limitmb: int = WRITER_MB) -> Iterator:
     """A Whoosh writer, committed when the block ends and cancelled if it raises. Segments are never merged: those
     of a build hold no postings in Whoosh, which a merge would rewrite from Whoosh's alone."""
-    writer = index.writer(limitmb=WRITER_MB, compound=False)
+    writer = index.writer(limitmb=limitmb, compound=False)
     try:
         yield writer
     except BaseException:

@@ -115,8 +115,11 @@ class Inverter:
         try:
             self._spill()
             out.mkdir()
-            _write_segment(out, list(self.numbers), self._runs, self._dtypes())
+            terms, self.numbers = list(self.numbers), {}  # the table is the largest thing held: free it as we go
+            _write_segment(out, terms, self._runs, self._dtypes())
+            del terms
             lengths = np.concatenate(self._lengths) if self._lengths else np.zeros((0, len(FIELDS)), np.int64)
+            self._lengths = []
             for f, (name, _source, _positional) in enumerate(FIELDS):
                 np.save(out / f"len_{name}.npy", length_codes(lengths[:, f]))
                 np.save(out / f"total_{name}.npy", np.int64(lengths[:, f].sum()))
