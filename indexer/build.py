@@ -155,7 +155,8 @@ def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -
 @contextmanager
 def _writer(index, limitmb: int = WRITER_MB) -> Iterator:
     """A Whoosh writer, committed when the block ends and cancelled if it raises. Segments are never merged: those
-    of a build hold no postings in Whoosh, which a merge would rewrite from Whoosh's alone."""
+    of a build hold no postings in Whoosh, which a merge would rewrite from Whoosh's alone. They stay separate files,
+    not compound: Whoosh reads a compound file's parts by copying each into memory."""
     writer = index.writer(limitmb=limitmb, compound=False)
     try:
         yield writer
@@ -171,7 +172,7 @@ def _stored_only(doc: dict) -> dict:
     return {name: value for name, value in doc.items() if name not in _INVERTED} | {"title": "", "body": ""}
 
 
-_INVERTED = frozenset(name for name, _source, _positional in inversion.FIELDS)
+_INVERTED = frozenset(name for name, _source, _form in inversion.FIELDS)
 
 
 def _replace_later(index, later: dict[str, dict]) -> None:

@@ -15,14 +15,15 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer import analysis, decoded
+from indexer import decoded
+from indexer.schema import TERM_COUNTS, SyllableText, make_schema
 
-# (field, what it indexes, positional): the text fields of `schema.make_schema`, in that order
-FIELDS = (("title", "title", True), ("title_exact", "title", False), ("title_cw", "title", False),
-          ("body", "body", True), ("body_exact", "body", False), ("body_cw", "body", False))
+# (field, the article's text it indexes, its form): the text fields of the schema
+FIELDS = tuple((name, name.split("_")[0], field.form) for name, field in make_schema().items()
+               if isinstance(field, SyllableText))
 RUN_POSTINGS = 1_000_000    # postings kept in memory before a sorted run goes to disk
 MERGE_POSTINGS = 2_000_000  # postings and positions merged at once when the runs are combined
-POSITIONAL = frozenset(name for name, _source, positional in FIELDS if positional)
+POSITIONAL = frozenset(name for name, _source, form in FIELDS if form == "folded")
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
 
 
@@ -46,16 +47,14 @@ def analyse(texts: list[tuple[str, str]]) -> Batch:
     term, doc, weight, npos, positions = [], [], [], [], []
     lengths = np.zeros((len(texts), len(FIELDS)), dtype=np.int64)
     for d, pair in enumerate(texts):
-        for f, (name, source, positional) in enumerate(FIELDS):
-            text = pair[0] if source == "title" else pair[1]
-            if positional:
-                found = analysis.folded_positions(text)
+        for f, (name, source, form) in enumerate(FIELDS):
+            found = TERM_COUNTS[form](pair[0] if source == "title" else pair[1])
+            if form == "folded":
                 counts = [len(p) for p in found.values()]
                 for p in found.values():
                     positions.extend(p)
                 npos.extend(counts)
             else:
-                found = analysis.exact_counts(text) if name.endswith("_exact") else analysis.compound_counts(text)
                 counts = list(found.values())
                 npos.extend([0] * len(counts))
             prefix = name + "\0"
@@ -81,7 +80,7 @@ class Inverter:
         self._pending: list[tuple[np.ndarray, ...]] = []
         self._pending_postings = 0
         self._lengths: list[np.ndarray] = []
-        self._runs: list[_Run] = []
+        self._runs: list[_SortedRun] = []
         self._max_weight = self._max_position = 0
         self._tmp = Path(scratch)
         self._tmp.mkdir()
@@ -120,7 +119,7 @@ class Inverter:
             del terms
             lengths = np.concatenate(self._lengths) if self._lengths else np.zeros((0, len(FIELDS)), np.int64)
             self._lengths = []
-            for f, (name, _source, _positional) in enumerate(FIELDS):
+            for f, (name, _source, _form) in enumerate(FIELDS):
                 np.save(out / f"len_{name}.npy", length_codes(lengths[:, f]))
                 np.save(out / f"total_{name}.npy", np.int64(lengths[:, f].sum()))
             np.save(out / "docs.npy", np.int64(self.docs))
@@ -141,12 +140,12 @@ class Inverter:
         term, doc, weight, npos, positions = (np.concatenate(parts) for parts in zip(*self._pending))
         self._pending, self._pending_postings = [], 0
         order = np.argsort(term, kind="stable")
-        run = _Run(self._tmp / f"run{len(self._runs)}")
+        run = _SortedRun(self._tmp / f"run{len(self._runs)}")
         run.save(term[order], doc[order], weight[order], npos[order], _regrouped(positions, npos, order))
         self._runs.append(run)
 
 
-class _Run:
+class _SortedRun:
     """A sorted run on disk: one raw int32 file per array, read back a range at a time (a memory map would leave
     every page read in the process's resident memory until the end)."""
 
@@ -186,7 +185,7 @@ def length_codes(lengths: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
 
 
-def _write_segment(out: Path, terms: list[str], runs: list[_Run], dtypes: tuple[type, type]) -> None:
+def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
     counts = np.zeros(len(terms), dtype=np.int64)
     position_counts = np.zeros(len(terms), dtype=np.int64)
     for run in runs:
@@ -218,14 +217,14 @@ def _partitions(sizes: np.ndarray) -> list[int]:
     return sorted({0, len(sizes), *(bounds + 1).clip(max=len(sizes)).tolist()})
 
 
-def _cuts(run: _Run, edges: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _cuts(run: _SortedRun, edges: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Where each range of term numbers starts in the run's postings and in its positions."""
     at = np.searchsorted(run.read("term"), edges)
     before = np.concatenate(([0], np.cumsum(run.read("npos"), dtype=np.int64)))
     return at, before[at]
 
 
-def _slice(run: _Run, cuts: tuple[np.ndarray, np.ndarray], k: int) -> tuple[np.ndarray, ...]:
+def _slice(run: _SortedRun, cuts: tuple[np.ndarray, np.ndarray], k: int) -> tuple[np.ndarray, ...]:
     (start, stop), (first, last) = cuts[0][k:k + 2].tolist(), cuts[1][k:k + 2].tolist()
     return (*(run.read(name, start, stop) for name in ("term", "doc", "weight", "npos")),
             run.read("positions", first, last))
