@@ -2,8 +2,9 @@
 a posting list at a time instead of a document at a time.
 
 Postings, lengths and statistics come from `postings` (decoded files, or Whoosh's for segments without them); this
-module does Whoosh's arithmetic over arrays (Whoosh's BM25F: idf · tf·(K1+1) / (tf + K1·(1 − B + B·fl/avgfl)), boosts multiplied, sums over
-And/Or/AndMaybe). Queries it does not know (phrases, ranges) raise `Unsupported` and the caller lets Whoosh score.
+module does Whoosh's arithmetic over arrays (its BM25F: idf · tf·(K1+1) / (tf + K1·(1 − B + B·fl/avgfl)), boosts
+multiplied, sums over And/Or/AndMaybe, a phrase as its words' scores where it matches). Queries it does not know
+(ranges and the like) raise `Unsupported` and the caller lets Whoosh score.
 """
 from __future__ import annotations
 
