@@ -9,7 +9,7 @@ HOST    ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 # The index is stale when a news file or the analysis that shapes it is newer than the published generation.
 ANALYSIS := $(wildcard indexer/analysis.py indexer/schema.py indexer/segment.py indexer/syllable.py \
-              indexer/countries.py indexer/rawpage.py indexer/dates.py indexer/build.py indexer/inversion.py \
+              indexer/countries.py indexer/mentions.py indexer/rawpage.py indexer/dates.py indexer/build.py indexer/inversion.py \
               indexer/decoded.py)
 SOURCE_FILES := $(shell find $(SOURCES) -type f 2>/dev/null)
 

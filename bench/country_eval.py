@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-from indexer.countries import extract_countries
+from indexer.mentions import extract_countries
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "countries_labelled.jsonl"
 

@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.article import Article, Rejection
-from indexer.countries import extract_countries
+from indexer.mentions import extract_countries
 from indexer.progress import ByteTracker, Progress
 from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_compounds

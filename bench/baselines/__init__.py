@@ -47,7 +47,7 @@ def fold(text: str) -> str:
 def articles(source: Path) -> Iterator[tuple[Article, tuple[str, ...]]]:
     """Each readable article of the source with its country codes, as our build sees them (rejected lines skipped)."""
     from indexer.article import Article
-    from indexer.countries import extract_countries
+    from indexer.mentions import extract_countries
     from indexer.sources import read_sources
 
     for record in read_sources([source]):
