@@ -22,7 +22,10 @@ from whoosh.reading import TermInfo
 
 PREFIX = "decoded-"
 WRITE_BYTES = 16384
-_ARRAYS = ("keys", "starts", "counts", "ids", "weights", "positions", "position_starts")
+GAP_LIMIT = 2**16  # a gap between two document numbers of a term that two bytes hold
+_ARRAYS = ("keys", "starts", "counts", "weights", "positions", "position_starts")
+_ID_ARRAYS = ("gaps", "firsts", "wide_starts", "wide_ids")
+_NO_IDS = np.zeros(0, np.int32)
 
 
 def key(fieldname: str, text: str) -> int:
@@ -37,12 +40,18 @@ def _key(term: bytes) -> int:
 
 
 class Segment:
-    """One segment's decoded postings, memory-mapped: ids are the segment's own document numbers."""
+    """One segment's decoded postings, memory-mapped: ids are the segment's own document numbers, stored as gaps
+    (`IdsWriter`; files from before hold them whole in `ids.npy`)."""
 
     def __init__(self, directory: Path) -> None:
-        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        whole = (directory / "ids.npy").exists()
+        names = _ARRAYS + (("ids",) if whole else _ID_ARRAYS)
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in names}
         self.keys, self.starts, self.counts = arrays["keys"], arrays["starts"], arrays["counts"]
-        self.ids, self.weights = arrays["ids"], arrays["weights"]
+        self.weights, self.whole_ids = arrays["weights"], arrays.get("ids")
+        if not whole:
+            self.gaps, self.firsts = arrays["gaps"], arrays["firsts"]
+            self.wide_starts, self.wide_ids = arrays["wide_starts"], arrays["wide_ids"]
         self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
         self.directory = directory
         # the terms themselves, in key order (files written by `inversion`): a key two terms share is told apart
@@ -56,12 +65,12 @@ class Segment:
         terms (the caller asks Whoosh)."""
         at = self._index(fieldname, text)
         if at is None:
-            return self.ids[:0], self.weights[:0]
+            return _NO_IDS, self.weights[:0]
         count = int(self.counts[at])
         if count < 0:
             return None
         start = int(self.starts[at])
-        return self.ids[start:start + count], self.weights[start:start + count]
+        return self._ids(at, start, count), self.weights[start:start + count]
 
     def find(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(ids, weights) of the term, or None when the file does not hold it with `doc_frequency` postings."""
@@ -69,7 +78,7 @@ class Segment:
         if at is None:
             return None
         start = int(self.starts[at])
-        return self.ids[start:start + doc_frequency], self.weights[start:start + doc_frequency]
+        return self._ids(at, start, doc_frequency), self.weights[start:start + doc_frequency]
 
     def find_positions(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, ...] | None:
         """(ids, weights, positions) of a term of a positional field: each posting's positions, ascending, one
@@ -80,7 +89,19 @@ class Segment:
         start, first = int(self.starts[at]), int(self.position_starts[at])
         weights = self.weights[start:start + doc_frequency]
         total = int(weights.sum(dtype=np.int64))
-        return self.ids[start:start + doc_frequency], weights, self.positions[first:first + total]
+        return self._ids(at, start, doc_frequency), weights, self.positions[first:first + total]
+
+    def _ids(self, at: int, start: int, count: int) -> np.ndarray:
+        """The document numbers of term `at`: its first one plus the running sum of its gaps (one pass over two
+        bytes a posting, half what whole numbers would read), or its whole numbers when a gap was too wide."""
+        if self.whole_ids is not None:
+            return self.whole_ids[start:start + count]
+        wide = int(self.wide_starts[at])
+        if wide >= 0:
+            return self.wide_ids[wide:wide + count]
+        ids = np.cumsum(self.gaps[start:start + count], dtype=np.int32)
+        ids += self.firsts[at]
+        return ids
 
     def _at(self, fieldname: str, text: str, doc_frequency: int) -> int | None:
         at = self._index(fieldname, text)
@@ -185,9 +206,10 @@ def _save_postings(leaf, fields: list[str], out: Path) -> None:
     terms = [(name, _text(text), info) for name in fields for text, info in leaf.iter_field(name)]
     positional = {name for name in fields if leaf.schema[name].format.supports("positions")}
     # term frequencies and positions are small integers: two bytes each, unless a boost or a long text needs more
-    position_counts = _write_postings(leaf, terms, positional, out, np.uint16)
-    if position_counts is None:
-        position_counts = _write_postings(leaf, terms, positional, out, np.float32)
+    try:
+        position_counts, ids = _write_postings(leaf, terms, positional, out, np.uint16)
+    except _Inexact:
+        position_counts, ids = _write_postings(leaf, terms, positional, out, np.float32)
     counts = np.array([info.doc_frequency() for _name, _text, info in terms], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
     kept = np.array(position_counts, dtype=np.int64)
@@ -197,38 +219,41 @@ def _save_postings(leaf, fields: list[str], out: Path) -> None:
     order = np.argsort(keys, kind="stable")
     shared = np.flatnonzero(keys[order][1:] == keys[order][:-1])
     counts[order[np.concatenate((shared, shared + 1))]] = -1  # a key two terms share: read those from Whoosh
-    for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
+    for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts),
+                         ("firsts", ids.firsts), ("wide_starts", ids.wide_starts)):
         np.save(out / f"{name}.npy", values[order])
 
 
+class _Inexact(Exception):
+    """A weight or a position does not fit the type tried."""
+
+
 def _write_postings(leaf, terms: list[tuple[str, str, TermInfo]], positional: set[str], out: Path,
-                    small_type) -> list[int] | None:
+                    small_type) -> tuple[list[int], IdsWriter]:
     """Ids, weights and (positional fields) positions of every term, in order, streamed to .npy files: a segment's
-    postings never sit in memory whole. Returns each term's count of positions (-1: none kept), or None if a
-    weight or a position does not fit `small_type` exactly."""
+    postings never sit in memory whole. Returns each term's count of positions (-1: none kept) and the ids' term
+    tables; raises _Inexact if a weight or a position does not fit `small_type` exactly."""
     total = sum(info.doc_frequency() for _name, _text, info in terms)
     wide = np.int32 if small_type is not np.uint16 else np.uint16
     position_counts: list[int] = []
-    with open(out / "ids.npy", "wb") as ids, open(out / "weights.npy", "wb") as weights, \
+    with IdsWriter(out, total, len(terms)) as ids, open(out / "weights.npy", "wb") as weights, \
             open(out / "positions.raw", "wb") as positions:
-        _header(ids, np.int32, total)
         _header(weights, small_type, total)
-        for name, text, info in terms:
+        for number, (name, text, info) in enumerate(terms):
             count = info.doc_frequency()
             found = _postings(_matcher(leaf, name, text, info), with_positions=name in positional)
             if len(found[0]) != count:
                 raise ValueError(f"{name}:{text!r} has {len(found[0])} postings, its term info says {count}")
-            ids.write(np.asarray(found[0], dtype=np.int32).tobytes())
-            if not _write_exact(weights, np.asarray(found[1], dtype=np.float32), small_type):
-                return None
+            if count:
+                ids.write(np.array([number]), np.array([count]), np.asarray(found[0], dtype=np.int64))
+            _write_exact(weights, np.asarray(found[1], dtype=np.float32), small_type)
             if name in positional:
-                if not _write_exact(positions, np.asarray(found[2], dtype=np.int64), wide):
-                    return None
+                _write_exact(positions, np.asarray(found[2], dtype=np.int64), wide)
                 position_counts.append(len(found[2]))
             else:
                 position_counts.append(-1)
     _raw_to_npy(out / "positions.raw", out / "positions.npy", wide)
-    return position_counts
+    return position_counts, ids
 
 
 def _matcher(leaf, name: str, text: str, info):
@@ -241,12 +266,11 @@ def _matcher(leaf, name: str, text: str, info):
     return leaf.postings(name, text)
 
 
-def _write_exact(out, values: np.ndarray, dtype) -> bool:
+def _write_exact(out, values: np.ndarray, dtype) -> None:
     stored = values.astype(dtype)
     if not np.array_equal(stored, values):
-        return False
+        raise _Inexact
     out.write(stored.tobytes())
-    return True
 
 
 def _raw_to_npy(raw: Path, npy: Path, dtype) -> None:
@@ -262,9 +286,10 @@ def _header(out, dtype, count: int) -> None:
         out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (count,)})
 
 
-def save_terms(out: Path, terms: list[str], counts: np.ndarray, position_counts: np.ndarray) -> None:
+def save_terms(out: Path, terms: list[str], counts: np.ndarray, position_counts: np.ndarray, ids: IdsWriter) -> None:
     """The term tables of a segment whose postings are laid out in the order of `terms` ("field\0text"): each term's
-    key, first posting, count of postings and first position (-1: no positions), sorted by key, with the terms."""
+    key, first posting, count of postings, first position (-1: no positions) and where its ids are, sorted by key,
+    with the terms."""
     starts = np.cumsum(counts) - counts
     kept = np.maximum(position_counts, 0)
     position_starts = np.where(position_counts < 0, -1, np.cumsum(kept) - kept)
@@ -273,6 +298,8 @@ def save_terms(out: Path, terms: list[str], counts: np.ndarray, position_counts:
     order = np.argsort(keys, kind="stable")
     for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
         np.save(out / f"{name}.npy", values[order].astype(np.uint64 if name == "keys" else np.int64))
+    np.save(out / "firsts.npy", ids.firsts[order])
+    np.save(out / "wide_starts.npy", ids.wide_starts[order])
     ordered = [encoded[i] for i in order]
     sizes = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
     np.save(out / "term_starts.npy", np.concatenate(([0], np.cumsum(sizes))))
@@ -302,6 +329,48 @@ class ArrayWriter:
         self._file.close()
         if exc[0] is None and self.written != self.count:
             raise ValueError(f"{self.path}: {self.written} values written, {self.count} announced")
+
+
+class IdsWriter:
+    """A segment's document numbers, term after term, as `gaps.npy`: each posting's distance to the one before (0
+    for a term's first), two bytes where whole numbers take four; each term's first number goes to `firsts`. The few
+    terms with a gap of GAP_LIMIT or more (rare words far apart) keep whole numbers in `wide_ids`, from
+    `wide_starts` (-1 for the others). `firsts` and `wide_starts` are indexed by term number, in writing order."""
+
+    def __init__(self, out: Path, postings: int, terms: int) -> None:
+        self.out = out
+        self.firsts = np.zeros(terms, dtype=np.int32)
+        self.wide_starts = np.full(terms, -1, dtype=np.int64)
+        self._gaps = ArrayWriter(out / "gaps.npy", np.uint16, postings)
+        self._wide = open(out / "wide_ids.raw", "wb")  # noqa: SIM115 - closed by __exit__
+        self._wide_count = 0
+
+    def write(self, numbers: np.ndarray, counts: np.ndarray, ids: np.ndarray) -> None:
+        """The ids of the terms `numbers` (consecutive in the file), counts[i] ascending ids each (counts > 0)."""
+        if not len(counts):
+            return
+        ids = ids.astype(np.int64)
+        starts = np.cumsum(counts) - counts
+        gaps = np.diff(ids, prepend=0)
+        gaps[starts] = 0
+        wide = np.maximum.reduceat(gaps, starts) >= GAP_LIMIT
+        if wide.any():
+            spans = np.repeat(wide, counts)
+            self.wide_starts[numbers[wide]] = self._wide_count + np.cumsum(counts[wide]) - counts[wide]
+            self._wide.write(ids[spans].astype(np.int32).tobytes())
+            self._wide_count += int(counts[wide].sum())
+            gaps[spans] = 0
+        self.firsts[numbers] = ids[starts]
+        self._gaps.write(gaps)
+
+    def __enter__(self) -> "IdsWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._wide.close()
+        self._gaps.__exit__(*exc)
+        if exc[0] is None:
+            _raw_to_npy(self.out / "wide_ids.raw", self.out / "wide_ids.npy", np.int32)
 
 
 def _text(text: str | bytes) -> str:

@@ -195,7 +195,7 @@ def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: 
     edges = _partitions(counts + position_counts)
     cuts = [_cuts(run, edges) for run in runs]
     weight_type, position_type = dtypes
-    with decoded.ArrayWriter(out / "ids.npy", np.int32, int(counts.sum())) as ids, \
+    with decoded.IdsWriter(out, int(counts.sum()), len(terms)) as ids, \
             decoded.ArrayWriter(out / "weights.npy", weight_type, int(counts.sum())) as weights, \
             decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
         for k in range(len(edges) - 1):
@@ -203,11 +203,13 @@ def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: 
             term = np.concatenate([p[0] for p in parts])
             order = np.argsort(term, kind="stable")  # runs are in document order: a term's documents stay ascending
             npos = np.concatenate([p[3] for p in parts])
-            ids.write(np.concatenate([p[1] for p in parts])[order])
+            numbers = np.arange(edges[k], edges[k + 1])
+            numbers = numbers[counts[numbers] > 0]
+            ids.write(numbers, counts[numbers], np.concatenate([p[1] for p in parts])[order])
             weights.write(np.concatenate([p[2] for p in parts])[order])
             positions.write(_regrouped(np.concatenate([p[4] for p in parts]), npos, order))
     positional = np.array([t.split("\0", 1)[0] in POSITIONAL for t in terms], dtype=bool)
-    decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1))
+    decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1), ids)
 
 
 def _partitions(sizes: np.ndarray) -> list[int]:

@@ -179,11 +179,13 @@ def test_weights_that_are_not_small_integers_are_kept_as_floats(tmp_path):
     out = tmp_path / "w.npy"
     with open(out, "wb") as raw:
         decoded._header(raw, np.float32, 2)
-        assert decoded._write_exact(raw, np.array([1.0, 70000.0], dtype=np.float32), np.float32)
+        decoded._write_exact(raw, np.array([1.0, 70000.0], dtype=np.float32), np.float32)
     assert np.load(out).tolist() == [1.0, 70000.0]
     with open(tmp_path / "x", "wb") as raw:
-        assert not decoded._write_exact(raw, np.array([1.0, 70000.0], dtype=np.float32), np.uint16)
-        assert not decoded._write_exact(raw, np.array([1.5], dtype=np.float32), np.uint16)
+        for values in ([1.0, 70000.0], [1.5]):
+            with pytest.raises(decoded._Inexact):
+                decoded._write_exact(raw, np.array(values, dtype=np.float32), np.uint16)
+    assert (tmp_path / "x").stat().st_size == 0
 
 
 def test_a_segment_with_deleted_documents_is_decoded_whole(tmp_path):
@@ -250,3 +252,35 @@ def test_a_build_whose_postings_are_damaged_is_not_served(tmp_path):
     shutil.rmtree(directory)
     with pytest.raises(IndexUnavailable, match="missing or damaged"):
         service.search(SearchRequest(q="vang"))
+
+
+def test_ids_are_stored_as_gaps_and_terms_with_a_wide_gap_whole(tmp_path):
+    # two partitions of terms, as a build writes them; "a" and "d" have a gap of GAP_LIMIT or more
+    ids = {"body\0a": [0, 5, 70000, 70001], "body\0b": [3], "body\0c": [1, 2, 65537], "body\0d": [10, 65546]}
+    terms, counts = list(ids), np.array([len(v) for v in ids.values()])
+    with decoded.IdsWriter(tmp_path, int(counts.sum()), len(terms)) as writer:
+        writer.write(np.array([0, 1]), counts[:2], np.array(ids["body\0a"] + ids["body\0b"]))
+        writer.write(np.array([2, 3]), counts[2:], np.array(ids["body\0c"] + ids["body\0d"]))
+    with decoded.ArrayWriter(tmp_path / "weights.npy", np.uint16, int(counts.sum())) as weights:
+        weights.write(np.ones(int(counts.sum())))
+    np.save(tmp_path / "positions.npy", np.zeros(0, np.uint16))
+    decoded.save_terms(tmp_path, terms, counts, np.full(len(terms), -1), writer)
+    segment = decoded.Segment(tmp_path)
+    assert {t: segment.postings("body", t.split("\0")[1])[0].tolist() for t in terms} == ids
+    assert segment.postings("body", "e")[0].tolist() == []
+    assert np.load(tmp_path / "gaps.npy").tolist() == [0, 0, 0, 0, 0, 0, 1, 65535, 0, 0]
+    assert np.load(tmp_path / "wide_ids.npy").tolist() == [0, 5, 70000, 70001, 10, 65546]
+
+
+def test_ids_written_whole_by_an_earlier_version_are_read(tmp_path):
+    with _first_segment(tmp_path) as (_searcher, _generation, segment):
+        expected = {t: segment.postings("body", t)[0].tolist() for t in ("vang", "hoi", "gia", "nga")}
+        directory = segment.directory
+    ids = np.concatenate([decoded.Segment(directory)._ids(at, int(start), int(count)) for at, (start, count)
+                          in sorted(enumerate(zip(segment.starts, segment.counts)), key=lambda item: item[1][0])])
+    np.save(directory / "ids.npy", ids.astype(np.int32))
+    for name in ("gaps", "firsts", "wide_starts", "wide_ids"):
+        (directory / f"{name}.npy").unlink()
+    old = decoded.Segment(directory)
+    assert {t: old.postings("body", t)[0].tolist() for t in expected} == expected
+    assert old.postings("body", "vang")[0].dtype == np.int32 and expected["vang"]
