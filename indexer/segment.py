@@ -2,13 +2,17 @@
 
 `mark_compounds` replaces the single space between the syllables of each compound word with `analysis.JOINER`
 ("thủ tướng" → "thủ_tướng"): same length, so token offsets still point into the original text. pyvi loads its
-model on import, so it is imported here only, in the processes that segment, never held by an analyzer.
+model on import, so it is imported here only, in the processes that segment, never held by an analyzer. Its CRF is
+run by `crf` from the model's weights (crfsuite's labels, in half the time).
 """
 from __future__ import annotations
 
+import functools
 import string
+from pathlib import Path
 
 from indexer.analysis import JOINER
+from indexer.crf import Tagger, Weights
 from indexer.syllable import canonical_tones
 
 _PUNCTUATION = frozenset(string.punctuation)
@@ -25,22 +29,24 @@ def mark_compounds(text: str) -> str:
     canonical = canonical_tones(text)
     if len(canonical) != len(text):
         canonical = text
+    lines = canonical.split("\n")
     chars, offset = list(text), 0
-    for line in canonical.split("\n"):
-        for at in _joints(line):
+    for line, joints in zip(lines, _joints(lines)):
+        for at in joints:
             chars[offset + at] = JOINER
         offset += len(line) + 1
     return "".join(chars)
 
 
-def _joints(line: str) -> list[int]:
-    """The offsets of the spaces inside the line's compound words."""
-    from pyvi.ViTokenizer import ViTokenizer  # noqa: PLC0415 - loads the CRF model once per process
+def _joints(lines: list[str]) -> list[list[int]]:
+    """The offsets of the spaces inside each line's compound words."""
+    pyvi, tagger = _model()
+    tokens = [pyvi.sylabelize(line)[1] for line in lines]
+    tagged = tagger.tag([line if len(line) > 1 else [] for line in tokens])
+    return [_line_joints(line, syllables, labels, pyvi.bi_grams) for line, syllables, labels in zip(lines, tokens, tagged)]
 
-    _, tokens = ViTokenizer.sylabelize(line)
-    if len(tokens) < 2:
-        return []
-    labels = ViTokenizer.model.tagger_.tag(features(tokens, ViTokenizer.bi_grams, ViTokenizer.tri_grams))
+
+def _line_joints(line: str, tokens: list[str], labels: list[str], bigrams: set[str]) -> list[int]:
     joints: list[int] = []
     cursor, prev_end, prev = 0, -1, ""
     for token, label in zip(tokens, labels):
@@ -48,49 +54,20 @@ def _joints(line: str) -> list[int]:
         if start < 0:  # sylabelize changed the text (it should not on NFC input): stop marking this line
             break
         if (prev and label == "I_W" and start == prev_end + 1 and line[prev_end] == " " and _joinable(prev, token)
-                and _known_after_name(prev, token, ViTokenizer.bi_grams)):
+                and _known_after_name(prev, token, bigrams)):
             joints.append(prev_end)
         cursor = prev_end = start + len(token)
         prev = token
     return joints
 
 
-def features(tokens: list[str], bigrams: set[str], trigrams: set[str]) -> list[list[str]]:
-    """pyvi's CRF features of each token, as the attribute strings crfsuite sees (a False feature weighs nothing
-    and is left out): the same labels as `ViTokenizer.sent2features`, in under half the time."""
-    lows = [t.lower() for t in tokens]
-    titles = [t.istitle() for t in tokens]
-    uppers = [t.isupper() for t in tokens]
-    last = len(tokens) - 1
-    out = []
-    for i, low in enumerate(lows):
-        f = ["bias", "word.lower():" + low]
-        if uppers[i]:
-            f.append("word.isupper()")
-        if titles[i]:
-            f.append("word.istitle()")
-        if tokens[i].isdigit():
-            f.append("word.isdigit()")
-        if i > 0:
-            _neighbour(f, "-1", lows[i - 1], titles[i - 1], uppers[i - 1], lows[i - 1] + " " + low in bigrams)
-            if i > 1 and f"{lows[i - 2]} {lows[i - 1]} {low}" in trigrams:
-                f.append("-2:word.tri_gram()")
-        if i < last:
-            _neighbour(f, "+1", lows[i + 1], titles[i + 1], uppers[i + 1], low + " " + lows[i + 1] in bigrams)
-            if i < last - 1 and f"{low} {lows[i + 1]} {lows[i + 2]}" in trigrams:
-                f.append("+2:word.tri_gram()")
-        out.append(f)
-    return out
+@functools.cache
+def _model() -> tuple[type, Tagger]:
+    """pyvi's tokenizer (its syllable splitter and dictionary) and its CRF as our tagger, once per process."""
+    from pyvi.ViTokenizer import ViTokenizer  # noqa: PLC0415 - loads the CRF model once per process
 
-
-def _neighbour(f: list[str], at: str, low: str, title: bool, upper: bool, bigram: bool) -> None:
-    f.append(f"{at}:word.lower():{low}")
-    if title:
-        f.append(at + ":word.istitle()")
-    if upper:
-        f.append(at + ":word.isupper()")
-    if bigram:
-        f.append(at + ":word.bi_gram()")
+    weights = Weights.read(Path(ViTokenizer.model.modelfile.name).read_bytes())
+    return ViTokenizer, Tagger(weights, ViTokenizer.bi_grams, ViTokenizer.tri_grams)
 
 
 def _known_after_name(prev: str, token: str, bigrams: set[str]) -> bool:

@@ -25,16 +25,3 @@ def test_existing_joiners_are_not_taken_for_compounds():
 
 def test_empty_and_single_words():
     assert [mark_compounds(t) for t in ("", "Nga", "  ")] == ["", "Nga", "  "]
-
-
-def test_our_crf_features_give_pyvis_own_labels():
-    from pyvi.ViTokenizer import ViTokenizer
-
-    from indexer.segment import features
-
-    for line in ["Thủ tướng Phạm Minh Chính hội đàm với Thủ tướng Kyrgyzstan tại Hà Nội ngày 5/3/2025.",
-                 "GIÁ XĂNG TĂNG 2.000 đồng/lít, người dân lo lắng", "Ông Nguyễn Văn A, 45 tuổi, ở TP.HCM"]:
-        _, tokens = ViTokenizer.sylabelize(line)
-        expected = list(ViTokenizer.model.predict([ViTokenizer.sent2features(tokens, False)])[0])
-        ours = ViTokenizer.model.tagger_.tag(features(tokens, ViTokenizer.bi_grams, ViTokenizer.tri_grams))
-        assert ours == expected

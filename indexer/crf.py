@@ -1,0 +1,162 @@
+"""pyvi's word-segmentation CRF, run in Python from the weights in its model file.
+
+pyvi builds a dict of features per syllable and lets crfsuite tag them; building those strings and handing them to
+crfsuite took two thirds of a build's segmentation time. The model is small (two labels, 6,335 attributes), and a
+syllable's attributes are its own lower-cased text and its neighbours', a few flags and two dictionary lookups, so
+its score per label is a few table lookups added up. The additions follow crfsuite's order (attributes as pyvi lists
+them) and Viterbi keeps crfsuite's tie rule (the first label wins), so the labels are crfsuite's own, which
+tests/test_crf.py checks on the seeds and fixtures.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+_HEADER = struct.Struct("<4sI4sIIIIIIIII")
+_FEATURE = struct.Struct("<iiid")
+_ZERO = (0.0, 0.0)
+_FLAGS = ("bias", "word.isupper()", "word.istitle()", "word.isdigit()", "-1:word.istitle()", "-1:word.isupper()",
+          "-1:word.bi_gram()", "-2:word.tri_gram()", "+1:word.istitle()", "+1:word.isupper()", "+1:word.bi_gram()",
+          "+2:word.tri_gram()")
+_WORDS = ("word.lower():", "-1:word.lower():", "+1:word.lower():")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A two-label crfsuite model's weights: per flag attribute, per word attribute and per transition."""
+
+    labels: tuple[str, str]
+    flags: dict[str, tuple[float, float]]   # "bias", "word.istitle()", "-1:word.bi_gram()"... → (label 0, label 1)
+    words: dict[str, tuple[float, ...]]     # lower-cased syllable → its own, its "-1:" and its "+1:" weights (6)
+    transitions: tuple[float, float, float, float]  # 0→0, 0→1, 1→0, 1→1
+
+    @classmethod
+    def read(cls, data: bytes) -> "Weights":
+        """Parse a crfsuite model file (crf1dm: header, features, two CQDB string tables)."""
+        magic, _size, kind, _version, _n, n_labels, _attrs, at_features, at_labels, at_attrs, *_refs = \
+            _HEADER.unpack_from(data)
+        if magic != b"lCRF" or kind != b"FOMC" or n_labels != 2:
+            raise ValueError("not a two-label crfsuite model")
+        labels, attrs = _strings(data, at_labels), _strings(data, at_attrs)
+        (count,) = struct.unpack_from("<I", data, at_features + 8)
+        state: dict[str, list[float]] = {}
+        transitions = [0.0] * 4
+        for kind_, src, dst, weight in _FEATURE.iter_unpack(data[at_features + 12:at_features + 12 + 20 * count]):
+            if kind_ == 0:
+                state.setdefault(attrs[src], [0.0, 0.0])[dst] = weight
+            else:
+                transitions[2 * src + dst] = weight
+        words: dict[str, list[float]] = {}
+        for attr, pair in state.items():
+            prefix = next((p for p in _WORDS if attr.startswith(p)), None)
+            if prefix is not None:
+                slot = 2 * _WORDS.index(prefix)
+                words.setdefault(attr[len(prefix):], [0.0] * 6)[slot:slot + 2] = pair
+        return cls((labels[0], labels[1]), {f: tuple(state.get(f, _ZERO)) for f in _FLAGS},
+                   {w: tuple(v) for w, v in words.items()}, tuple(transitions))
+
+
+def _strings(data: bytes, at: int) -> list[str]:
+    """A CQDB chunk's strings in id order, read through its backward array."""
+    chunk, _size, _flag, _order, count, backward = struct.unpack_from("<4sIIIII", data, at)
+    if chunk != b"CQDB":
+        raise ValueError("no CQDB string table where the header says")
+    out = []
+    for offset in struct.unpack_from(f"<{count}I", data, at + backward):
+        _id, size = struct.unpack_from("<iI", data, at + offset)
+        out.append(data[at + offset + 8:at + offset + 7 + size].decode("utf-8"))
+    return out
+
+
+class Tagger:
+    """Labels for lines of syllables, as crfsuite gives them for pyvi's features. All the lines of a text are
+    scored at once with NumPy, one attribute at a time over every syllable; Viterbi then runs line by line."""
+
+    def __init__(self, weights: Weights, bigrams: set[str], trigrams: set[str]) -> None:
+        self.labels, self.transitions = weights.labels, weights.transitions
+        self.bigrams, self.trigrams = bigrams, trigrams
+        self.flags = {name: np.array(pair) for name, pair in weights.flags.items()}
+        self.numbers = {word: n for n, word in enumerate(weights.words, start=1)}
+        self.rows = np.array([(0.0,) * 6, *weights.words.values()]).reshape(-1, 6)  # row 0: a word not in the model
+
+    def tag(self, lines: list[list[str]]) -> list[list[str]]:
+        """Each line's labels (a line is its syllables, as pyvi's `sylabelize` gives them)."""
+        sizes = [len(line) for line in lines]
+        tokens = [token for line in lines for token in line]
+        if not tokens:
+            return [[] for _ in lines]
+        scores = self._scores(tokens, np.array(sizes)).tolist()
+        out, at = [], 0
+        for size in sizes:
+            out.append([self.labels[label] for label in self._viterbi(scores[at:at + size])] if size else [])
+            at += size
+        return out
+
+    def _scores(self, tokens: list[str], sizes: np.ndarray) -> np.ndarray:
+        """Each syllable's score per label (n × 2): its attributes' weights added one attribute after the other,
+        in pyvi's order, as crfsuite adds them; an attribute a syllable lacks adds an exact 0."""
+        n, f, rows = len(tokens), self.flags, self.rows
+        lows = [t.lower() for t in tokens]
+        words = np.fromiter((self.numbers.get(low, 0) for low in lows), dtype=np.int64, count=n)
+        title = _flags(map(str.istitle, tokens), n)
+        upper = _flags(map(str.isupper, tokens), n)
+        ends = np.cumsum(sizes)
+        prev = np.ones(n, dtype=bool)
+        prev[(ends - sizes)[sizes > 0]] = False
+        after = np.ones(n, dtype=bool)
+        after[ends[sizes > 0] - 1] = False
+        pairs = _flags((f"{a} {b}" in self.bigrams for a, b in zip(lows, lows[1:])), n - 1)
+        triples = _flags((f"{a} {b} {c}" in self.trigrams for a, b, c in zip(lows, lows[1:], lows[2:])), n - 2)
+        prev2, after2 = prev & _shift(prev, 1), after & _shift(after, -1)
+        s = f["bias"] + rows[words, 0:2]
+        s += upper[:, None] * f["word.isupper()"]
+        s += title[:, None] * f["word.istitle()"]
+        s += _flags(map(str.isdigit, tokens), n)[:, None] * f["word.isdigit()"]
+        s += prev[:, None] * rows[_shift(words, 1), 2:4]
+        s += (prev & _shift(title, 1))[:, None] * f["-1:word.istitle()"]
+        s += (prev & _shift(upper, 1))[:, None] * f["-1:word.isupper()"]
+        s += (prev & _shift(pairs, 1, n))[:, None] * f["-1:word.bi_gram()"]
+        s += (prev2 & _shift(triples, 2, n))[:, None] * f["-2:word.tri_gram()"]
+        s += after[:, None] * rows[_shift(words, -1), 4:6]
+        s += (after & _shift(title, -1))[:, None] * f["+1:word.istitle()"]
+        s += (after & _shift(upper, -1))[:, None] * f["+1:word.isupper()"]
+        s += (after & _shift(pairs, 0, n))[:, None] * f["+1:word.bi_gram()"]
+        s += (after2 & _shift(triples, 0, n))[:, None] * f["+2:word.tri_gram()"]
+        return s
+
+    def _viterbi(self, scores: list[list[float]]) -> list[int]:
+        """The best label path, as crfsuite's crf1dc_viterbi finds it: a later label replaces an earlier one only
+        with a strictly greater score."""
+        t00, t01, t10, t11 = self.transitions
+        a0, a1 = scores[0]
+        back = []
+        for s0, s1 in scores[1:]:
+            to0, from1_0 = a0 + t00, a1 + t10
+            to1, from1_1 = a0 + t01, a1 + t11
+            b0, b1 = from1_0 > to0, from1_1 > to1
+            a0 = (from1_0 if b0 else to0) + s0
+            a1 = (from1_1 if b1 else to1) + s1
+            back.append((b0, b1))
+        label = int(a1 > a0)
+        path = [label]
+        for pair in reversed(back):
+            label = int(pair[label])
+            path.append(label)
+        return path[::-1]
+
+
+def _flags(values, count: int) -> np.ndarray:
+    return np.fromiter(values, dtype=bool, count=max(count, 0))
+
+
+def _shift(values: np.ndarray, by: int, size: int | None = None) -> np.ndarray:
+    """values moved `by` places (element i holds values[i - by]), False or 0 where nothing comes, cut or padded to
+    `size` (default: its own length)."""
+    size = len(values) if size is None else size
+    out = np.zeros(size, dtype=values.dtype)
+    lo, hi = max(by, 0), min(size, len(values) + by)
+    if hi > lo:
+        out[lo:hi] = values[lo - by:hi - by]
+    return out
