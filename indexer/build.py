@@ -12,9 +12,10 @@ import time
 from collections import deque
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, islice
+from functools import partial
+from itertools import compress, islice, tee
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -97,13 +98,14 @@ class _Run:
         self.seen: set[str] = set()
         self.later: dict[str, dict] = {}  # Whoosh cannot replace a document it has not committed: a 2nd pass
 
-    def first_time(self, doc: dict) -> bool:
-        """Whether this id is new to the run; a later copy waits for the second pass (and replaces the first)."""
-        if doc["id"] in self.seen:
-            self.later[doc["id"]] = doc
+    def first_time(self, doc_id: str, whole: Callable[[], dict]) -> bool:
+        """Whether this id is new to the run; a later copy (its `whole` document) waits for the second pass, and
+        replaces the first."""
+        if doc_id in self.seen:
+            self.later[doc_id] = whole()
             self.report.replaced += 1
             return False
-        self.seen.add(doc["id"])
+        self.seen.add(doc_id)
         return True
 
     def finish(self, index) -> BuildReport:
@@ -124,10 +126,11 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
     run = _Run(sources, jobs)
     inverter = inversion.Inverter(Path(index.storage.folder) / ".inversion")
     with _writer(index, STORED_WRITER_MB) as writer, closing(run.progress), closing(inverter):
-        for docs, batch in prepared_batches(run.articles, run.jobs):
-            keep = np.array([run.first_time(doc) for doc in docs], dtype=bool)
-            for doc in compress(docs, keep):
-                writer.add_document(**_stored_only(doc))
+        for articles, (countries, batch) in prepared_batches(run.articles, run.jobs):
+            # a later copy of an id is analysed again here, whole: its worker sent back no text
+            keep = np.array([run.first_time(a.id, partial(prepare, a)) for a in articles], dtype=bool)
+            for article, found in compress(zip(articles, countries), keep):
+                writer.add_document(**_stored_only(article, found))
             inverter.add(batch, keep)
             run.report.indexed += int(keep.sum())
             run.progress.update(run.report.indexed)
@@ -141,7 +144,7 @@ def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -
     run = _Run(sources, jobs)
     with _writer(index) as writer, closing(run.progress):
         for doc in prepared(run.articles, run.jobs):
-            if not run.first_time(doc):
+            if not run.first_time(doc["id"], lambda doc=doc: doc):
                 continue
             if writer.delete_by_term("id", doc["id"]):
                 run.report.replaced += 1
@@ -166,9 +169,10 @@ def _writer(index, limitmb: int = WRITER_MB) -> Iterator:
     writer.commit(merge=False)
 
 
-def _stored_only(doc: dict) -> dict:
-    """The Whoosh document of a fresh build: the text fields' postings are `inversion`'s, so they are given empty
-    (their stored values, the original text, stay)."""
+def _stored_only(article: Article, countries: Iterable[str]) -> dict:
+    """An article's Whoosh document in a fresh build: the text fields' postings are `inversion`'s, so they are
+    given empty (their stored values, the original text, stay)."""
+    doc = document(article, countries, "", "")
     return {name: value for name, value in doc.items() if name not in _INVERTED} | {"title": "", "body": ""}
 
 
@@ -195,10 +199,12 @@ def prepared(articles: Iterable[Article], jobs: int | None = None) -> Iterator[d
     yield from _in_order(prepare, articles, jobs, BATCH // 4)
 
 
-def prepared_batches(articles: Iterable[Article], jobs: int | None = None) -> Iterator[tuple[list[dict], Batch]]:
-    """The articles in batches of BATCH // 4, each as its Whoosh documents and its postings, in order."""
+def prepared_batches(articles: Iterable[Article], jobs: int | None = None) \
+        -> Iterator[tuple[list[Article], tuple[list[tuple[str, ...]], Batch]]]:
+    """The articles in batches of BATCH // 4, in order, each with what `prepare_batch` makes of it."""
     batches = iter(lambda: list(islice(articles, BATCH // 4)), [])
-    yield from _in_order(prepare_batch, batches, jobs, 1)
+    sent, kept = tee(batches)  # kept lags behind sent by the batches in the workers' hands
+    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1))
 
 
 def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterator:
@@ -218,16 +224,23 @@ def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterat
             yield from pending.popleft().get()
 
 
-def prepare_batch(articles: list[Article]) -> tuple[list[dict], Batch]:
-    """A batch of articles prepared (`prepare`) and inverted into arrays: the work of a build's worker process."""
-    docs = [prepare(article) for article in articles]
-    return docs, inversion.analyse([(doc["title"], doc["body"]) for doc in docs])
+def prepare_batch(articles: list[Article]) -> tuple[list[tuple[str, ...]], Batch]:
+    """A build's worker's share: each article's countries, and the batch's postings. The texts are not sent back:
+    the writing process has them, and stores nothing else of them."""
+    analysed = [analyse(article) for article in articles]
+    return [countries for countries, _title, _body in analysed], \
+        inversion.analyse([(title, body) for _countries, title, body in analysed])
 
 
 def prepare(article: Article) -> dict:
-    """Everything index-time analysis adds to an article: its countries, and compounds marked for the analyzers."""
-    countries = article.countries or extract_countries(article.title, article.body)
-    return document(article, countries, mark_compounds(article.title), mark_compounds(article.body))
+    """The Whoosh document of an article, with everything index-time analysis adds (`analyse`)."""
+    return document(article, *analyse(article))
+
+
+def analyse(article: Article) -> tuple[tuple[str, ...], str, str]:
+    """An article's countries, and its headline and body with compounds marked for the analyzers."""
+    countries = tuple(article.countries) or extract_countries(article.title, article.body)
+    return countries, mark_compounds(article.title), mark_compounds(article.body)
 
 
 def document(article: Article, countries: Iterable[str], title: str, body: str) -> dict:

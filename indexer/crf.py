@@ -78,11 +78,15 @@ class Tagger:
         self.labels, self.transitions = weights.labels, weights.transitions
         self.bigrams, self.trigrams = bigrams, trigrams
         self.flags = {name: np.array(pair) for name, pair in weights.flags.items()}
-        self.numbers = {word: n for n, word in enumerate(weights.words, start=1)}
+        self.numbers = _Numbers((word, n) for n, word in enumerate(weights.words, start=1))
         self.rows = np.array([(0.0,) * 6, *weights.words.values()]).reshape(-1, 6)  # row 0: a word not in the model
 
     def tag(self, lines: list[list[str]]) -> list[list[str]]:
         """Each line's labels (a line is its syllables, as pyvi's `sylabelize` gives them)."""
+        return [[self.labels[label] for label in path] for path in self.paths(lines)]
+
+    def paths(self, lines: list[list[str]]) -> list[list[int]]:
+        """Each line's labels as numbers: 0 for the model's first label, 1 for its second."""
         sizes = [len(line) for line in lines]
         tokens = [token for line in lines for token in line]
         if not tokens:
@@ -90,7 +94,7 @@ class Tagger:
         scores = self._scores(tokens, np.array(sizes)).tolist()
         out, at = [], 0
         for size in sizes:
-            out.append([self.labels[label] for label in self._viterbi(scores[at:at + size])] if size else [])
+            out.append(self._viterbi(scores[at:at + size]) if size else [])
             at += size
         return out
 
@@ -98,8 +102,8 @@ class Tagger:
         """Each syllable's score per label (n × 2): its attributes' weights added one attribute after the other,
         in pyvi's order, as crfsuite adds them; an attribute a syllable lacks adds an exact 0."""
         n, f, rows = len(tokens), self.flags, self.rows
-        lows = [t.lower() for t in tokens]
-        words = np.fromiter((self.numbers.get(low, 0) for low in lows), dtype=np.int64, count=n)
+        lows = list(map(str.lower, tokens))
+        words = np.fromiter(map(self.numbers.__getitem__, lows), dtype=np.int64, count=n)
         title = _flags(map(str.istitle, tokens), n)
         upper = _flags(map(str.isupper, tokens), n)
         ends = np.cumsum(sizes)
@@ -107,8 +111,8 @@ class Tagger:
         prev[(ends - sizes)[sizes > 0]] = False
         after = np.ones(n, dtype=bool)
         after[ends[sizes > 0] - 1] = False
-        pairs = _flags((f"{a} {b}" in self.bigrams for a, b in zip(lows, lows[1:])), n - 1)
-        triples = _flags((f"{a} {b} {c}" in self.trigrams for a, b, c in zip(lows, lows[1:], lows[2:])), n - 2)
+        pairs = _flags(map(self.bigrams.__contains__, map(" ".join, zip(lows, lows[1:]))), n - 1)
+        triples = _flags(map(self.trigrams.__contains__, map(" ".join, zip(lows, lows[1:], lows[2:]))), n - 2)
         prev2, after2 = prev & _shift(prev, 1), after & _shift(after, -1)
         s = f["bias"] + rows[words, 0:2]
         s += upper[:, None] * f["word.isupper()"]
@@ -131,20 +135,35 @@ class Tagger:
         with a strictly greater score."""
         t00, t01, t10, t11 = self.transitions
         a0, a1 = scores[0]
-        back = []
+        back0: list[int] = []  # the best label before each syllable, if it is labelled 0; and if labelled 1
+        back1: list[int] = []
         for s0, s1 in scores[1:]:
-            to0, from1_0 = a0 + t00, a1 + t10
-            to1, from1_1 = a0 + t01, a1 + t11
-            b0, b1 = from1_0 > to0, from1_1 > to1
-            a0 = (from1_0 if b0 else to0) + s0
-            a1 = (from1_1 if b1 else to1) + s1
-            back.append((b0, b1))
-        label = int(a1 > a0)
+            stay0, cross0, cross1, stay1 = a0 + t00, a1 + t10, a0 + t01, a1 + t11
+            if cross0 > stay0:
+                back0.append(1)
+                stay0 = cross0
+            else:
+                back0.append(0)
+            if stay1 > cross1:
+                back1.append(1)
+                cross1 = stay1
+            else:
+                back1.append(0)
+            a0, a1 = stay0 + s0, cross1 + s1
+        label = 1 if a1 > a0 else 0
         path = [label]
-        for pair in reversed(back):
-            label = int(pair[label])
+        for k in range(len(back0) - 1, -1, -1):
+            label = back1[k] if label else back0[k]
             path.append(label)
-        return path[::-1]
+        path.reverse()
+        return path
+
+
+class _Numbers(dict):
+    """A syllable's row in the weight table; 0 (no weights) for one the model does not know."""
+
+    def __missing__(self, word: str) -> int:
+        return 0
 
 
 def _flags(values, count: int) -> np.ndarray:

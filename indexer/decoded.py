@@ -349,9 +349,11 @@ class IdsWriter:
         """The ids of the terms `numbers` (consecutive in the file), counts[i] ascending ids each (counts > 0)."""
         if not len(counts):
             return
-        ids = ids.astype(np.int64)
+        ids = np.asarray(ids, dtype=np.int32)  # document numbers of one segment: int32 in a build
         starts = np.cumsum(counts) - counts
-        gaps = np.diff(ids, prepend=0)
+        gaps = np.empty_like(ids)
+        gaps[0] = 0
+        np.subtract(ids[1:], ids[:-1], out=gaps[1:])
         gaps[starts] = 0
         wide = np.maximum.reduceat(gaps, starts) >= GAP_LIMIT
         if wide.any():

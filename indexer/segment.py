@@ -8,7 +8,9 @@ run by `crf` from the model's weights (crfsuite's labels, in half the time).
 from __future__ import annotations
 
 import functools
+import re
 import string
+import unicodedata
 from pathlib import Path
 
 from indexer.analysis import JOINER
@@ -16,6 +18,11 @@ from indexer.crf import Tagger, Weights
 from indexer.syllable import canonical_tones
 
 _PUNCTUATION = frozenset(string.punctuation)
+# pyvi 0.1.1's `sylabelize` pattern: abbreviations, specials, web, email, digits, other symbols, words
+_SYLLABLE = re.compile("(" + "|".join([
+    r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.", "==>", "->", r"\.\.\.", ">>", "\n",
+    r"\w+://[^\s]+", r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)", r"\d+([\.,_]\d+)+", r"[^\w\s]", r"\w+",
+]) + ")")
 
 
 def mark_compounds(text: str) -> str:
@@ -41,23 +48,40 @@ def mark_compounds(text: str) -> str:
 def _joints(lines: list[str]) -> list[list[int]]:
     """The offsets of the spaces inside each line's compound words."""
     pyvi, tagger = _model()
-    tokens = [pyvi.sylabelize(line)[1] for line in lines]
-    tagged = tagger.tag([line if len(line) > 1 else [] for line in tokens])
-    return [_line_joints(line, syllables, labels, pyvi.bi_grams) for line, syllables, labels in zip(lines, tokens, tagged)]
+    split = [_syllables(line, pyvi) for line in lines]
+    paths = tagger.paths([tokens if len(tokens) > 1 else [] for tokens, _starts in split])
+    inside = tagger.labels.index("I_W")
+    return [_line_joints(line, tokens, starts, [k for k, label in enumerate(path) if label == inside], pyvi.bi_grams)
+            for line, (tokens, starts), path in zip(lines, split, paths)]
 
 
-def _line_joints(line: str, tokens: list[str], labels: list[str], bigrams: set[str]) -> list[int]:
-    joints: list[int] = []
-    cursor, prev_end, prev = 0, -1, ""
-    for token, label in zip(tokens, labels):
+def _syllables(line: str, pyvi) -> tuple[list[str], list[int]]:
+    """pyvi's syllables of the line (`sylabelize`) and where each starts. pyvi splits the line made NFC: if that
+    changed it, its syllables are looked for one after the other, and those after one not found have no start."""
+    if unicodedata.is_normalized("NFC", line):
+        matches = list(_SYLLABLE.finditer(line))
+        return [m.group() for m in matches], [m.start() for m in matches]
+    tokens, starts, cursor = pyvi.sylabelize(line)[1], [], 0
+    for token in tokens:
         start = line.find(token, cursor)
-        if start < 0:  # sylabelize changed the text (it should not on NFC input): stop marking this line
+        if start < 0:
             break
-        if (prev and label == "I_W" and start == prev_end + 1 and line[prev_end] == " " and _joinable(prev, token)
-                and _known_after_name(prev, token, bigrams)):
-            joints.append(prev_end)
-        cursor = prev_end = start + len(token)
-        prev = token
+        starts.append(start)
+        cursor = start + len(token)
+    return tokens, starts
+
+
+def _line_joints(line: str, tokens: list[str], starts: list[int], inside: list[int], bigrams: set[str]) -> list[int]:
+    """The spaces to join: before each syllable labelled inside a word, when a single space follows a syllable
+    it may be glued to."""
+    joints: list[int] = []
+    for k in inside:
+        if k == 0 or k >= len(starts):
+            continue
+        prev, token = tokens[k - 1], tokens[k]
+        end = starts[k - 1] + len(prev)
+        if starts[k] == end + 1 and line[end] == " " and _joinable(prev, token) and _known_after_name(prev, token, bigrams):
+            joints.append(end)
     return joints
 
 

@@ -43,14 +43,14 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch)
     before = store.current_generation(root)
     calls = []
 
-    def failing_prepare(item):
+    def failing_analyse(item):
         calls.append(item.id)
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        return real_prepare(item)
+        return real_analyse(item)
 
-    real_prepare = building.prepare
-    monkeypatch.setattr(building, "prepare", failing_prepare)
+    real_analyse = building.analyse
+    monkeypatch.setattr(building, "analyse", failing_analyse)
     with pytest.raises(RuntimeError, match="disk full"):
         building.build(root, [str(write_jsonl(tmp_path / "more.jsonl", RECORDS))], jobs=1)
     assert store.current_generation(root) == before
@@ -131,9 +131,12 @@ def test_parallel_batches_are_the_serial_ones(tmp_path):
     path = write_jsonl(tmp_path / "many.jsonl", records)
     serial = list(building.prepared_batches(building.read_sources([path]), jobs=1))
     parallel = list(building.prepared_batches(building.read_sources([path]), jobs=2))
-    assert [len(docs) for docs, _batch in serial] == [16, 16, 16, 16, 6]
-    assert [docs for docs, _b in parallel] == [docs for docs, _b in serial]
-    for (_d, mine), (_e, theirs) in zip(parallel, serial):
+    assert [len(articles) for articles, _prepared in serial] == [16, 16, 16, 16, 6]
+    assert [articles for articles, _p in parallel] == [articles for articles, _p in serial]
+    assert [a.id for articles, _p in serial for a in articles] == [r["id"] for r in records]
+    assert [countries for _a, (countries, _b) in parallel] == [countries for _a, (countries, _b) in serial]
+    assert [countries for _a, (countries, _b) in serial][0][:2] == [("VN",), ("VN",)]
+    for (_a, (_c, mine)), (_b, (_d, theirs)) in zip(parallel, serial):
         assert mine.terms == theirs.terms
         assert all((getattr(mine, name) == getattr(theirs, name)).all()
                    for name in ("term", "doc", "weight", "npos", "positions", "lengths"))

@@ -25,3 +25,21 @@ def test_existing_joiners_are_not_taken_for_compounds():
 
 def test_empty_and_single_words():
     assert [mark_compounds(t) for t in ("", "Nga", "  ")] == ["", "Nga", "  "]
+
+
+def test_syllables_are_pyvis_with_their_offsets():
+    from pathlib import Path
+
+    from pyvi.ViTokenizer import ViTokenizer
+
+    from indexer.segment import _syllables
+
+    seeds = Path(__file__).parent.parent / "seeds"
+    lines = [line for seed in sorted(seeds.iterdir()) for line in seed.read_text(encoding="utf-8").split("\n")]
+    lines += ["Email: ban.doc@vnexpress.net, web https://vnexpress.net/a?b=1 ==> 3.500,25 tỷ...", "TP. HCM, Mr. Lee",
+              "Ho\u0300a bi\u0300nh"]  # the last one decomposed (NFD): pyvi splits it made NFC
+    for line in lines:
+        tokens, starts = _syllables(line, ViTokenizer)
+        assert tokens == ViTokenizer.sylabelize(line)[1]
+        assert [line[s:s + len(t)] for s, t in zip(starts, tokens)] == tokens[:len(starts)]
+    assert _syllables("Ho\u0300a bi\u0300nh", ViTokenizer) == (["Hòa", "bình"], [])
