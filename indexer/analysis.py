@@ -6,7 +6,7 @@ word with JOINER, which keeps every offset, so these analyzers stay free of any 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Iterator
 
@@ -78,10 +78,10 @@ def syllables(text: str) -> list[str]:
 
 def folded_positions(text: str) -> dict[str, list[int]]:
     """Each folded syllable of the text with its positions (a syllable that folds to nothing keeps its place)."""
-    out: dict[str, list[int]] = {}
+    out: defaultdict[str, list[int]] = defaultdict(list)
     for pos, term in enumerate(map(fold, _syllables_of(text))):
-        if term:
-            out.setdefault(term, []).append(pos)
+        out[term].append(pos)
+    out.pop("", None)
     return out
 
 
@@ -107,4 +107,4 @@ def _syllables_of(text: str) -> list[str]:
 
 
 _SYLLABLE = re.compile(SYLLABLE_PATTERN)
-_COMPOUND = re.compile(COMPOUND_PATTERN)
+_COMPOUND = re.compile(r"(?<![^\W_])" + COMPOUND_PATTERN)  # the same matches, not tried again inside a word

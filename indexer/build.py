@@ -125,16 +125,19 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
     Whoosh's writer, in this process, keeps only the stored fields, the ids and the facet columns."""
     run = _Run(sources, jobs)
     inverter = inversion.Inverter(Path(index.storage.folder) / ".inversion")
-    with _writer(index, STORED_WRITER_MB) as writer, closing(run.progress), closing(inverter):
-        for articles, (countries, batch) in prepared_batches(run.articles, run.jobs):
-            # a later copy of an id is analysed again here, whole: its worker sent back no text
-            keep = np.array([run.first_time(a.id, partial(prepare, a)) for a in articles], dtype=bool)
-            for article, found in compress(zip(articles, countries), keep):
-                writer.add_document(**_stored_only(article, found))
-            inverter.add(batch, keep)
-            run.report.indexed += int(keep.sum())
-            run.progress.update(run.report.indexed)
-        inverter.finish(Path(index.storage.folder) / f"{decoded.PREFIX}{writer.newsegment.segment_id()}")
+    with closing(inverter):
+        with _writer(index, STORED_WRITER_MB) as writer, closing(run.progress):
+            for articles, (countries, batch) in prepared_batches(run.articles, run.jobs):
+                # a later copy of an id is analysed again here, whole: its worker sent back no text
+                keep = np.array([run.first_time(a.id, partial(prepare, a)) for a in articles], dtype=bool)
+                for article, found in compress(zip(articles, countries), keep):
+                    writer.add_document(**_stored_only(article, found))
+                inverter.add(batch, keep)
+                run.report.indexed += int(keep.sum())
+                run.progress.update(run.report.indexed)
+            segment = writer.newsegment.segment_id()
+        # merged once Whoosh's writer has committed and let go of its memory
+        inverter.finish(Path(index.storage.folder) / f"{decoded.PREFIX}{segment}")
     return run.finish(index)
 
 

@@ -21,8 +21,8 @@ from indexer.schema import TERM_COUNTS, SyllableText, make_schema
 # (field, the article's text it indexes, its form): the text fields of the schema
 FIELDS = tuple((name, name.split("_")[0], field.form) for name, field in make_schema().items()
                if isinstance(field, SyllableText))
-RUN_POSTINGS = 1_000_000    # postings kept in memory before a sorted run goes to disk
-MERGE_POSTINGS = 2_000_000  # postings and positions merged at once when the runs are combined
+RUN_POSTINGS = 500_000      # postings kept in memory before a sorted run goes to disk
+MERGE_POSTINGS = 1_000_000  # postings and positions merged at once when the runs are combined
 POSITIONAL = frozenset(name for name, _source, form in FIELDS if form == "folded")
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
 
