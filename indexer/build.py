@@ -230,17 +230,17 @@ def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterat
 def prepare_batch(articles: list[Article]) -> tuple[list[tuple[str, ...]], Batch]:
     """A build's worker's share: each article's countries, and the batch's postings. The texts are not sent back:
     the writing process has them, and stores nothing else of them."""
-    analysed = [analyse(article) for article in articles]
+    analysed = [annotate(article) for article in articles]
     return [countries for countries, _title, _body in analysed], \
         inversion.analyse([(title, body) for _countries, title, body in analysed])
 
 
 def prepare(article: Article) -> dict:
-    """The Whoosh document of an article, with everything index-time analysis adds (`analyse`)."""
-    return document(article, *analyse(article))
+    """The Whoosh document of an article, with everything index-time analysis adds (`annotate`)."""
+    return document(article, *annotate(article))
 
 
-def analyse(article: Article) -> tuple[tuple[str, ...], str, str]:
+def annotate(article: Article) -> tuple[tuple[str, ...], str, str]:
     """An article's countries, and its headline and body with compounds marked for the analyzers."""
     countries = tuple(article.countries) or extract_countries(article.title, article.body)
     return countries, mark_compounds(article.title), mark_compounds(article.body)

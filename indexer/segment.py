@@ -80,7 +80,8 @@ def _line_joints(line: str, tokens: list[str], starts: list[int], inside: list[i
             continue
         prev, token = tokens[k - 1], tokens[k]
         end = starts[k - 1] + len(prev)
-        if starts[k] == end + 1 and line[end] == " " and _joinable(prev, token) and _known_after_name(prev, token, bigrams):
+        glued = starts[k] == end + 1 and line[end] == " "
+        if glued and _joinable(prev, token) and _known_after_name(prev, token, bigrams):
             joints.append(end)
     return joints
 

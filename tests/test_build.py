@@ -43,14 +43,14 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch)
     before = store.current_generation(root)
     calls = []
 
-    def failing_analyse(item):
+    def failing_annotate(item):
         calls.append(item.id)
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        return real_analyse(item)
+        return real_annotate(item)
 
-    real_analyse = building.analyse
-    monkeypatch.setattr(building, "analyse", failing_analyse)
+    real_annotate = building.annotate
+    monkeypatch.setattr(building, "annotate", failing_annotate)
     with pytest.raises(RuntimeError, match="disk full"):
         building.build(root, [str(write_jsonl(tmp_path / "more.jsonl", RECORDS))], jobs=1)
     assert store.current_generation(root) == before

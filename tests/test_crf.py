@@ -13,7 +13,8 @@ from indexer.syllable import canonical_tones
 SEEDS = Path(__file__).parent.parent / "seeds"
 LINES = ["Thủ tướng Phạm Minh Chính hội đàm với Thủ tướng Kyrgyzstan tại Hà Nội ngày 5/3/2025.",
          "GIÁ XĂNG TĂNG 2.000 đồng/lít, người dân lo lắng", "Ông Nguyễn Văn A, 45 tuổi, ở TP.HCM", "Nga",
-         "", "hợp tác", "  ...  ", "Bộ trưởng Bộ Ngoại giao Việt Nam và Ngoại trưởng Hoa Kỳ", "iPhone 16 Pro Max giảm giá"]
+         "", "hợp tác", "  ...  ", "Bộ trưởng Bộ Ngoại giao Việt Nam và Ngoại trưởng Hoa Kỳ",
+         "iPhone 16 Pro Max giảm giá"]
 
 
 def _pyvi_labels(tokens: list[str]) -> list[str]:
