@@ -76,10 +76,20 @@ class Tagger:
 
     def __init__(self, weights: Weights, bigrams: set[str], trigrams: set[str]) -> None:
         self.labels, self.transitions = weights.labels, weights.transitions
-        self.bigrams, self.trigrams = bigrams, trigrams
         self.flags = {name: np.array(pair) for name, pair in weights.flags.items()}
-        self.numbers = _Numbers((word, n) for n, word in enumerate(weights.words, start=1))
+        # every syllable of the model or of the dictionary gets a number (0: neither), so that a syllable's weights
+        # and its n-grams' dictionary lookups are array operations, not a string built per pair
+        pieces = [entry.split(" ") for entry in (*bigrams, *trigrams)]
+        self.numbers = _Numbers((word, n) for n, word in enumerate(dict.fromkeys(
+            [*weights.words, *(piece for entry in pieces for piece in entry)]), start=1))
+        self.base = len(self.numbers) + 1
+        if self.base ** 3 >= 2**63:
+            raise ValueError("too many syllables for three of them to make one 64-bit number")
         self.rows = np.array([(0.0,) * 6, *weights.words.values()]).reshape(-1, 6)  # row 0: a word not in the model
+        self.row_of = np.zeros(self.base, dtype=np.int64)
+        self.row_of[1:len(weights.words) + 1] = np.arange(1, len(weights.words) + 1)
+        self.bigram_keys = self._keys(bigrams, 2)
+        self.trigram_keys = self._keys(trigrams, 3)
 
     def tag(self, lines: list[list[str]]) -> list[list[str]]:
         """Each line's labels (a line is its syllables, as pyvi's `sylabelize` gives them)."""
@@ -102,8 +112,8 @@ class Tagger:
         """Each syllable's score per label (n × 2): its attributes' weights added one attribute after the other,
         in pyvi's order, as crfsuite adds them; an attribute a syllable lacks adds an exact 0."""
         n, f, rows = len(tokens), self.flags, self.rows
-        lows = list(map(str.lower, tokens))
-        words = np.fromiter(map(self.numbers.__getitem__, lows), dtype=np.int64, count=n)
+        numbers = np.fromiter(map(self.numbers.__getitem__, map(str.lower, tokens)), dtype=np.int64, count=n)
+        words = self.row_of[numbers]
         title = _flags(map(str.istitle, tokens), n)
         upper = _flags(map(str.isupper, tokens), n)
         ends = np.cumsum(sizes)
@@ -111,8 +121,8 @@ class Tagger:
         prev[(ends - sizes)[sizes > 0]] = False
         after = np.ones(n, dtype=bool)
         after[ends[sizes > 0] - 1] = False
-        pairs = _flags(map(self.bigrams.__contains__, map(" ".join, zip(lows, lows[1:]))), n - 1)
-        triples = _flags(map(self.trigrams.__contains__, map(" ".join, zip(lows, lows[1:], lows[2:]))), n - 2)
+        pairs = _member(self.bigram_keys, numbers[:-1] * self.base + numbers[1:])
+        triples = _member(self.trigram_keys, (numbers[:-2] * self.base + numbers[1:-1]) * self.base + numbers[2:])
         prev2, after2 = prev & _shift(prev, 1), after & _shift(after, -1)
         s = f["bias"] + rows[words, 0:2]
         s += upper[:, None] * f["word.isupper()"]
@@ -129,6 +139,19 @@ class Tagger:
         s += (after & _shift(pairs, 0, n))[:, None] * f["+1:word.bi_gram()"]
         s += (after2 & _shift(triples, 0, n))[:, None] * f["+2:word.tri_gram()"]
         return s
+
+    def _keys(self, entries: set[str], size: int) -> np.ndarray:
+        """The dictionary's n-grams of `size` syllables as sorted numbers (a syllable's number in base `base`).
+        Syllables hold no space, so an entry with another count of spaces matches no n-gram and is left out."""
+        keys = []
+        for entry in entries:
+            pieces = entry.split(" ")
+            if len(pieces) == size:
+                key = 0
+                for piece in pieces:
+                    key = key * self.base + self.numbers[piece]
+                keys.append(key)
+        return np.unique(np.array(keys, dtype=np.int64))
 
     def _viterbi(self, scores: list[list[float]]) -> list[int]:
         """The best label path, as crfsuite's crf1dc_viterbi finds it: a later label replaces an earlier one only
@@ -164,6 +187,13 @@ class _Numbers(dict):
 
     def __missing__(self, word: str) -> int:
         return 0
+
+
+def _member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which keys are in the sorted table."""
+    if not len(table):
+        return np.zeros(len(keys), dtype=bool)
+    return table[np.searchsorted(table, keys).clip(max=len(table) - 1)] == keys
 
 
 def _flags(values, count: int) -> np.ndarray:

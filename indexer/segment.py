@@ -11,6 +11,7 @@ import functools
 import re
 import string
 import unicodedata
+from itertools import accumulate
 from pathlib import Path
 
 from indexer.analysis import JOINER
@@ -21,8 +22,9 @@ _PUNCTUATION = frozenset(string.punctuation)
 # pyvi 0.1.1's `sylabelize` pattern: abbreviations, specials, web, email, digits, other symbols, words
 _SYLLABLE = re.compile("(" + "|".join([
     r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.", "==>", "->", r"\.\.\.", ">>", "\n",
-    r"\w+://[^\s]+", r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)", r"\d+([\.,_]\d+)+", r"[^\w\s]", r"\w+",
+    r"\w+://[^\s]+", r"(?:[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)", r"\d+(?:[\.,_]\d+)+", r"[^\w\s]", r"\w+",
 ]) + ")")
+_UNKNOWN_GAP = "\0"  # what comes before a syllable whose place in the line was not found: never a joint
 
 
 def mark_compounds(text: str) -> str:
@@ -49,40 +51,40 @@ def _joints(lines: list[str]) -> list[list[int]]:
     """The offsets of the spaces inside each line's compound words."""
     pyvi, tagger = _model()
     split = [_syllables(line, pyvi) for line in lines]
-    paths = tagger.paths([tokens if len(tokens) > 1 else [] for tokens, _starts in split])
+    tokens = [parts[1::2] for parts in split]
+    paths = tagger.paths([line if len(line) > 1 else [] for line in tokens])
     inside = tagger.labels.index("I_W")
-    return [_line_joints(line, tokens, starts, [k for k, label in enumerate(path) if label == inside], pyvi.bi_grams)
-            for line, (tokens, starts), path in zip(lines, split, paths)]
+    return [_line_joints(parts, line, [k for k, label in enumerate(path) if label == inside], pyvi.bi_grams)
+            for parts, line, path in zip(split, tokens, paths)]
 
 
-def _syllables(line: str, pyvi) -> tuple[list[str], list[int]]:
-    """pyvi's syllables of the line (`sylabelize`) and where each starts. pyvi splits the line made NFC: if that
-    changed it, its syllables are looked for one after the other, and those after one not found have no start."""
+def _syllables(line: str, pyvi) -> list[str]:
+    """The line cut into what comes before each of pyvi's syllables (`sylabelize`) and the syllable: gap, syllable,
+    gap, syllable… then the rest of the line. pyvi splits the line made NFC: if that changed it, its syllables are
+    looked for one after the other, and the gap before one not found (and before each after it) is unknown."""
     if unicodedata.is_normalized("NFC", line):
-        matches = list(_SYLLABLE.finditer(line))
-        return [m.group() for m in matches], [m.start() for m in matches]
-    tokens, starts, cursor = pyvi.sylabelize(line)[1], [], 0
-    for token in tokens:
-        start = line.find(token, cursor)
-        if start < 0:
-            break
-        starts.append(start)
-        cursor = start + len(token)
-    return tokens, starts
+        return _SYLLABLE.split(line)
+    parts, cursor = [], 0
+    for token in pyvi.sylabelize(line)[1]:
+        start = line.find(token, cursor) if cursor >= 0 else -1
+        parts += [line[cursor:start] if start >= 0 else _UNKNOWN_GAP, token]
+        cursor = start + len(token) if start >= 0 else -1
+    parts.append(line[cursor:] if cursor >= 0 else "")
+    return parts
 
 
-def _line_joints(line: str, tokens: list[str], starts: list[int], inside: list[int], bigrams: set[str]) -> list[int]:
+def _line_joints(parts: list[str], tokens: list[str], inside: list[int], bigrams: set[str]) -> list[int]:
     """The spaces to join: before each syllable labelled inside a word, when a single space follows a syllable
     it may be glued to."""
     joints: list[int] = []
+    ends = None
     for k in inside:
-        if k == 0 or k >= len(starts):
+        if k == 0 or parts[2 * k] != " ":
             continue
         prev, token = tokens[k - 1], tokens[k]
-        end = starts[k - 1] + len(prev)
-        glued = starts[k] == end + 1 and line[end] == " "
-        if glued and _joinable(prev, token) and _known_after_name(prev, token, bigrams):
-            joints.append(end)
+        if _joinable(prev, token) and _known_after_name(prev, token, bigrams):
+            ends = ends or list(accumulate(map(len, parts)))
+            joints.append(ends[2 * k - 1])
     return joints
 
 

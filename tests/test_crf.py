@@ -60,3 +60,12 @@ def test_ties_go_to_the_first_label_as_in_crfsuite():
     assert Tagger(flat, set(), set()).tag([["a", "b", "c"]]) == [["B", "B", "B"]]
     leaning = Weights(("B", "I"), flat.flags | {"bias": (0.0, 1e-9)}, {}, (0.0, 0.0, 0.0, 0.0))
     assert Tagger(leaning, set(), set()).tag([["a", "b"]]) == [["I", "I"]]
+
+
+def test_dictionary_ngrams_are_matched_whole_and_lowercase():
+    names = Weights.read(Path(ViTokenizer.model.modelfile.name).read_bytes()).flags
+    pairs = Weights(("B", "I"), {name: (0.0, 0.0) for name in names} | {"+1:word.bi_gram()": (0.0, 1.0)}, {},
+                    (0.0, 0.0, 0.0, 0.0))
+    tagger = Tagger(pairs, {"hà nội", "nội  thành", "x", "a b c"}, set())
+    assert tagger.tag([["Hà", "Nội", "thành"], ["nội", "thành"], ["x"], ["a", "b", "c"]]) == \
+        [["I", "B", "B"], ["B", "B"], ["B"], ["B", "B", "B"]]
