@@ -30,7 +30,7 @@ from indexer.vocabulary import build_vocabulary
 from indexer import columns, decoded, inversion, store
 from indexer.inversion import Batch
 
-BATCH = 64
+BATCH = 64  # articles a build gives a worker at once; an add, a quarter of that
 WRITER_MB = 256
 STORED_WRITER_MB = 32  # a build's Whoosh writer pools the postings of ids and facet fields only
 
@@ -204,14 +204,15 @@ def prepared(articles: Iterable[Article], jobs: int | None = None) -> Iterator[d
 
 def prepared_batches(articles: Iterable[Article], jobs: int | None = None) \
         -> Iterator[tuple[list[Article], tuple[list[tuple[str, ...]], Batch]]]:
-    """The articles in batches of BATCH // 4, in order, each with what `prepare_batch` makes of it."""
-    batches = iter(lambda: list(islice(articles, BATCH // 4)), [])
+    """The articles in batches of BATCH, in order, each with what `prepare_batch` makes of it."""
+    batches = iter(lambda: list(islice(articles, BATCH)), [])
     sent, kept = tee(batches)  # kept lags behind sent by the batches in the workers' hands
-    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1))
+    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1, ahead=2))
 
 
-def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterator:
-    """`work` of each item, in order, done by `jobs` processes with a bounded queue."""
+def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: int = 4) -> Iterator:
+    """`work` of each item, in order, done by `jobs` processes with a bounded queue (up to three times `ahead`
+    chunks of work per process)."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
         yield from map(work, items)
@@ -219,7 +220,7 @@ def _in_order(work, items: Iterable, jobs: int | None, chunksize: int) -> Iterat
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: deque = deque()
         iterator = iter(items)
-        while chunk := list(islice(iterator, chunksize * 4 * jobs)):
+        while chunk := list(islice(iterator, chunksize * ahead * jobs)):
             pending.append(pool.map_async(work, chunk, chunksize=chunksize))
             if len(pending) > 2:
                 yield from pending.popleft().get()

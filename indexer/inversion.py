@@ -199,6 +199,9 @@ def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: 
             decoded.ArrayWriter(out / "weights.npy", weight_type, int(counts.sum())) as weights, \
             decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
         for k in range(len(edges) - 1):
+            if edges[k + 1] - edges[k] == 1:
+                _write_term(edges[k], runs, cuts, k, counts, ids, weights, positions)
+                continue
             parts = [_slice(run, cut, k) for run, cut in zip(runs, cuts)]
             term = np.concatenate([p[0] for p in parts])
             order = np.argsort(term, kind="stable")  # runs are in document order: a term's documents stay ascending
@@ -212,11 +215,26 @@ def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: 
     decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1), ids)
 
 
+def _write_term(number: int, runs: list[_SortedRun], cuts: list, k: int, counts: np.ndarray,
+                ids: decoded.IdsWriter, weights: decoded.ArrayWriter, positions: decoded.ArrayWriter) -> None:
+    """One term's postings, alone in range k: each run holds them in document order, after the runs before it, so
+    they are copied as they come, the positions (up to tens of millions for a common word) a run at a time."""
+    if not counts[number]:
+        return  # numbered in a batch, but only in documents left out (a later copy of an id)
+    parts = [(run, cut[0][k:k + 2].tolist(), cut[1][k:k + 2].tolist()) for run, cut in zip(runs, cuts)]
+    ids.write(np.array([number]), counts[[number]], np.concatenate([run.read("doc", *at) for run, at, _p in parts]))
+    weights.write(np.concatenate([run.read("weight", *at) for run, at, _p in parts]))
+    for run, _at, (first, last) in parts:
+        positions.write(run.read("positions", first, last))
+
+
 def _partitions(sizes: np.ndarray) -> list[int]:
     """Edges of ranges of term numbers holding about MERGE_POSTINGS postings and positions each (a common word's
-    positions outnumber its postings: counting them keeps the merge's memory flat)."""
+    positions outnumber its postings: counting them keeps the merge's memory flat); a term bigger than that is a
+    range of its own, written without being sorted (`_write_term`)."""
     bounds = np.searchsorted(np.cumsum(sizes), np.arange(MERGE_POSTINGS, int(sizes.sum()), MERGE_POSTINGS))
-    return sorted({0, len(sizes), *(bounds + 1).clip(max=len(sizes)).tolist()})
+    big = np.flatnonzero(sizes > MERGE_POSTINGS)
+    return sorted({0, len(sizes), *(bounds + 1).clip(max=len(sizes)).tolist(), *big.tolist(), *(big + 1).tolist()})
 
 
 def _cuts(run: _SortedRun, edges: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -126,7 +126,8 @@ def test_parallel_build_gives_the_same_documents_as_serial(tmp_path):
     assert parallel == serial
 
 
-def test_parallel_batches_are_the_serial_ones(tmp_path):
+def test_parallel_batches_are_the_serial_ones(tmp_path, monkeypatch):
+    monkeypatch.setattr(building, "BATCH", 16)
     records = [article(f"id{i}", f"Tin số {i}", f"Thủ tướng Việt Nam hội đàm lần {i}.") for i in range(70)]
     path = write_jsonl(tmp_path / "many.jsonl", records)
     serial = list(building.prepared_batches(building.read_sources([path]), jobs=1))

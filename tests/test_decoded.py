@@ -87,7 +87,7 @@ def test_a_build_spilling_sorted_runs_writes_the_same_files(tmp_path, monkeypatc
     whoosh, terms, _lengths, _totals = _reference(tmp_path, records)
     monkeypatch.setattr(inversion, "RUN_POSTINGS", 7)
     monkeypatch.setattr(inversion, "MERGE_POSTINGS", 5)
-    monkeypatch.setattr(building, "BATCH", 8)  # batches of two articles
+    monkeypatch.setattr(building, "BATCH", 2)  # batches of two articles
     generation = store.current_generation(build_index(tmp_path, records))
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         assert _decoded_postings(generation, reader, terms) == whoosh
