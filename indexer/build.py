@@ -32,7 +32,7 @@ from indexer.inversion import Batch
 
 BATCH = 64  # articles a build gives a worker at once; an add, a quarter of that
 WRITER_MB = 256
-STORED_WRITER_MB = 32  # a build's Whoosh writer pools the postings of ids and facet fields only
+STORED_WRITER_MB = 8  # a build's Whoosh writer pools the postings of ids and facet fields only
 
 
 @dataclass
@@ -207,7 +207,7 @@ def prepared_batches(articles: Iterable[Article], jobs: int | None = None) \
     """The articles in batches of BATCH, in order, each with what `prepare_batch` makes of it."""
     batches = iter(lambda: list(islice(articles, BATCH)), [])
     sent, kept = tee(batches)  # kept lags behind sent by the batches in the workers' hands
-    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1, ahead=2))
+    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1, ahead=1))
 
 
 def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: int = 4) -> Iterator:

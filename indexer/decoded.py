@@ -122,13 +122,18 @@ class Segment:
         return None
 
     def lexicon(self, fieldnames: tuple[str, ...]) -> Iterator[tuple[str, int]]:
-        """(text, number of postings) of every term of these fields, from the term table."""
-        prefixes = tuple(f"{name}\0".encode() for name in fieldnames)
-        blob, bounds, counts = self.terms.tobytes(), self.term_starts.tolist(), self.counts.tolist()
-        for at, count in enumerate(counts):
-            term = blob[bounds[at]:bounds[at + 1]]
-            if term.startswith(prefixes):
-                yield term[term.index(b"\0") + 1:].decode("utf-8"), count
+        """(text, number of postings) of every term of these fields, from the term table: the terms of each field
+        are picked out with NumPy first, so that only theirs become Python objects."""
+        terms, starts = np.asarray(self.terms), np.asarray(self.term_starts)
+        blob = terms.tobytes()
+        for name in fieldnames:
+            prefix = np.frombuffer(f"{name}\0".encode(), dtype=np.uint8)
+            chosen = np.flatnonzero(np.diff(starts) > len(prefix))
+            for k, byte in enumerate(prefix):
+                chosen = chosen[terms[starts[chosen] + k] == byte]
+            begins, ends = (starts[chosen] + len(prefix)).tolist(), starts[chosen + 1].tolist()
+            for begin, end, count in zip(begins, ends, self.counts[chosen].tolist()):
+                yield blob[begin:end].decode("utf-8"), count
 
     def total_length(self, fieldname: str) -> int | None:
         """The sum of the field's lengths over the segment's documents, when the files have it (Whoosh's segment
@@ -286,21 +291,20 @@ def _header(out, dtype, count: int) -> None:
         out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (count,)})
 
 
-def save_terms(out: Path, terms: list[str], counts: np.ndarray, position_counts: np.ndarray, ids: IdsWriter) -> None:
-    """The term tables of a segment whose postings are laid out in the order of `terms` ("field\0text"): each term's
-    key, first posting, count of postings, first position (-1: no positions) and where its ids are, sorted by key,
-    with the terms."""
+def save_terms(out: Path, terms: list[bytes], counts: np.ndarray, position_counts: np.ndarray, ids: IdsWriter) -> None:
+    """The term tables of a segment whose postings are laid out in the order of `terms` ("field\0text", UTF-8): each
+    term's key, first posting, count of postings, first position (-1: no positions) and where its ids are, sorted by
+    key, with the terms."""
     starts = np.cumsum(counts) - counts
     kept = np.maximum(position_counts, 0)
     position_starts = np.where(position_counts < 0, -1, np.cumsum(kept) - kept)
-    encoded = [t.encode("utf-8") for t in terms]
-    keys = np.fromiter(map(_key, encoded), dtype=np.uint64, count=len(encoded))
+    keys = np.fromiter(map(_key, terms), dtype=np.uint64, count=len(terms))
     order = np.argsort(keys, kind="stable")
     for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
         np.save(out / f"{name}.npy", values[order].astype(np.uint64 if name == "keys" else np.int64))
     np.save(out / "firsts.npy", ids.firsts[order])
     np.save(out / "wide_starts.npy", ids.wide_starts[order])
-    ordered = [encoded[i] for i in order]
+    ordered = [terms[i] for i in order]
     sizes = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
     np.save(out / "term_starts.npy", np.concatenate(([0], np.cumsum(sizes))))
     np.save(out / "terms.npy", np.frombuffer(b"".join(ordered), dtype=np.uint8))

@@ -24,6 +24,7 @@ FIELDS = tuple((name, name.split("_")[0], field.form) for name, field in make_sc
 RUN_POSTINGS = 500_000      # postings kept in memory before a sorted run goes to disk
 MERGE_POSTINGS = 1_000_000  # postings and positions merged at once when the runs are combined
 POSITIONAL = frozenset(name for name, _source, form in FIELDS if form == "folded")
+_POSITIONAL_PREFIXES = tuple(f"{name}\0".encode() for name in sorted(POSITIONAL))
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
 
 
@@ -32,7 +33,7 @@ class Batch:
     """Consecutive articles analysed into postings: term numbers local to the batch (`terms`), document numbers
     local to it, term frequencies, each posting's positions (folded fields only) and each document's field lengths."""
 
-    terms: list[str]          # "field\0text"
+    terms: bytes              # the "field\0text" of each local number, UTF-8, a line each (one object to send)
     term: np.ndarray          # int32, per posting
     doc: np.ndarray           # int32, per posting
     weight: np.ndarray        # int32, per posting: the term's frequency in the field
@@ -62,7 +63,14 @@ def analyse(texts: list[tuple[str, str]]) -> Batch:
             weight.extend(counts)
             doc.extend([d] * len(counts))
             lengths[d, f] = sum(counts)
-    return Batch(list(numbers), _array(term), _array(doc), _array(weight), _array(npos), _array(positions), lengths)
+    return Batch(_lines(numbers), _array(term), _array(doc), _array(weight), _array(npos), _array(positions), lengths)
+
+
+def _lines(terms: dict[str, int]) -> bytes:
+    data = "\n".join(terms).encode("utf-8")
+    if data.count(b"\n") != max(len(terms) - 1, 0):
+        raise ValueError("a term holds a line break")  # syllables and words never do: the analyzers' patterns
+    return data
 
 
 def _array(values: list[int]) -> np.ndarray:
@@ -75,7 +83,7 @@ class Inverter:
     def __init__(self, scratch: Path) -> None:
         """`scratch`: a directory to create for the sorted runs (beside the index: a full corpus's runs take 2 GB,
         too much for a /tmp in memory); removed by `finish` or `close`."""
-        self.numbers: dict[str, int] = {}
+        self.numbers: dict[bytes, int] = {}  # UTF-8 terms: half the memory of str for Vietnamese text
         self.docs = 0
         self._pending: list[tuple[np.ndarray, ...]] = []
         self._pending_postings = 0
@@ -87,9 +95,9 @@ class Inverter:
 
     def add(self, batch: Batch, keep: np.ndarray | None = None) -> None:
         """Append the batch's documents (only those `keep` marks, when given) after those already added."""
-        numbers = self.numbers
-        global_terms = np.fromiter((numbers.setdefault(t, len(numbers)) for t in batch.terms), dtype=np.int32,
-                                   count=len(batch.terms))
+        numbers, terms = self.numbers, batch.terms.split(b"\n") if batch.terms else []
+        global_terms = np.fromiter((numbers.setdefault(t, len(numbers)) for t in terms), dtype=np.int32,
+                                   count=len(terms))
         term, doc, weight, npos, positions, lengths = \
             global_terms[batch.term], batch.doc, batch.weight, batch.npos, batch.positions, batch.lengths
         if keep is not None and not keep.all():
@@ -185,7 +193,7 @@ def length_codes(lengths: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
 
 
-def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
+def _write_segment(out: Path, terms: list[bytes], runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
     counts = np.zeros(len(terms), dtype=np.int64)
     position_counts = np.zeros(len(terms), dtype=np.int64)
     for run in runs:
@@ -211,7 +219,7 @@ def _write_segment(out: Path, terms: list[str], runs: list[_SortedRun], dtypes: 
             ids.write(numbers, counts[numbers], np.concatenate([p[1] for p in parts])[order])
             weights.write(np.concatenate([p[2] for p in parts])[order])
             positions.write(_regrouped(np.concatenate([p[4] for p in parts]), npos, order))
-    positional = np.array([t.split("\0", 1)[0] in POSITIONAL for t in terms], dtype=bool)
+    positional = np.array([t.startswith(_POSITIONAL_PREFIXES) for t in terms], dtype=bool)
     decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1), ids)
 
 
