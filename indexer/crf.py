@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import Collection
 
 import numpy as np
 
@@ -74,7 +75,7 @@ class Tagger:
     """Labels for lines of syllables, as crfsuite gives them for pyvi's features. All the lines of a text are
     scored at once with NumPy, one attribute at a time over every syllable; Viterbi then runs line by line."""
 
-    def __init__(self, weights: Weights, bigrams: set[str], trigrams: set[str]) -> None:
+    def __init__(self, weights: Weights, bigrams: Collection[str], trigrams: Collection[str]) -> None:
         self.labels, self.transitions = weights.labels, weights.transitions
         self.flags = {name: np.array(pair) for name, pair in weights.flags.items()}
         # every syllable of the model or of the dictionary gets a number (0: neither), so that a syllable's weights
@@ -140,7 +141,7 @@ class Tagger:
         s += (after2 & _shift(triples, 0, n))[:, None] * f["+2:word.tri_gram()"]
         return s
 
-    def _keys(self, entries: set[str], size: int) -> np.ndarray:
+    def _keys(self, entries: Collection[str], size: int) -> np.ndarray:
         """The dictionary's n-grams of `size` syllables as sorted numbers (a syllable's number in base `base`).
         Syllables hold no space, so an entry with another count of spaces matches no n-gram and is left out."""
         keys = []

@@ -1,9 +1,9 @@
 """Vietnamese word segmentation with pyvi, written back into the text without moving any character.
 
 `mark_compounds` replaces the single space between the syllables of each compound word with `analysis.JOINER`
-("thủ tướng" → "thủ_tướng"): same length, so token offsets still point into the original text. pyvi loads its
-model on import, so it is imported here only, in the processes that segment, never held by an analyzer. Its CRF is
-run by `crf` from the model's weights (crfsuite's labels, in half the time).
+("thủ tướng" → "thủ_tướng"): same length, so token offsets still point into the original text. pyvi's model and
+dictionary are read from its files (`pyvi_data`) once per process that segments, never held by an analyzer; its CRF
+is run by `crf` from the model's weights (crfsuite's labels, in half the time).
 """
 from __future__ import annotations
 
@@ -12,17 +12,19 @@ import re
 import string
 import unicodedata
 from itertools import accumulate
-from pathlib import Path
 
+from indexer import pyvi_data
 from indexer.analysis import JOINER
 from indexer.crf import Tagger, Weights
 from indexer.syllable import canonical_tones
 
 _PUNCTUATION = frozenset(string.punctuation)
-# pyvi 0.1.1's `sylabelize` pattern: abbreviations, specials, web, email, digits, other symbols, words
+# pyvi 0.1.1's `sylabelize` pattern (abbreviations, specials, web, email, digits, other symbols, words), its inner
+# groups made non-capturing: `split` then gives the syllables and what lies between them
 _SYLLABLE = re.compile("(" + "|".join([
     r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.", "==>", "->", r"\.\.\.", ">>", "\n",
-    r"\w+://[^\s]+", r"(?:[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)", r"\d+(?:[\.,_]\d+)+", r"[^\w\s]", r"\w+",
+    r"\w+://[^\s]+", r"(?:[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)", r"\d+(?:[\.,_]\d+)+",
+    r"[^\w\s]", r"\w+",
 ]) + ")")
 _UNKNOWN_GAP = "\0"  # what comes before a syllable whose place in the line was not found: never a joint
 
@@ -49,23 +51,23 @@ def mark_compounds(text: str) -> str:
 
 def _joints(lines: list[str]) -> list[list[int]]:
     """The offsets of the spaces inside each line's compound words."""
-    pyvi, tagger = _model()
-    split = [_syllables(line, pyvi) for line in lines]
+    bigrams, tagger = _model()
+    split = list(map(_syllables, lines))
     tokens = [parts[1::2] for parts in split]
     paths = tagger.paths([line if len(line) > 1 else [] for line in tokens])
     inside = tagger.labels.index("I_W")
-    return [_line_joints(parts, line, [k for k, label in enumerate(path) if label == inside], pyvi.bi_grams)
+    return [_line_joints(parts, line, [k for k, label in enumerate(path) if label == inside], bigrams)
             for parts, line, path in zip(split, tokens, paths)]
 
 
-def _syllables(line: str, pyvi) -> list[str]:
+def _syllables(line: str) -> list[str]:
     """The line cut into what comes before each of pyvi's syllables (`sylabelize`) and the syllable: gap, syllable,
     gap, syllable… then the rest of the line. pyvi splits the line made NFC: if that changed it, its syllables are
     looked for one after the other, and the gap before one not found (and before each after it) is unknown."""
     if unicodedata.is_normalized("NFC", line):
         return _SYLLABLE.split(line)
     parts, cursor = [], 0
-    for token in pyvi.sylabelize(line)[1]:
+    for token in _SYLLABLE.findall(unicodedata.normalize("NFC", line)):
         start = line.find(token, cursor) if cursor >= 0 else -1
         parts += [line[cursor:start] if start >= 0 else _UNKNOWN_GAP, token]
         cursor = start + len(token) if start >= 0 else -1
@@ -73,7 +75,7 @@ def _syllables(line: str, pyvi) -> list[str]:
     return parts
 
 
-def _line_joints(parts: list[str], tokens: list[str], inside: list[int], bigrams: set[str]) -> list[int]:
+def _line_joints(parts: list[str], tokens: list[str], inside: list[int], bigrams: frozenset[str]) -> list[int]:
     """The spaces to join: before each syllable labelled inside a word, when a single space follows a syllable
     it may be glued to."""
     joints: list[int] = []
@@ -89,15 +91,14 @@ def _line_joints(parts: list[str], tokens: list[str], inside: list[int], bigrams
 
 
 @functools.cache
-def _model() -> tuple[type, Tagger]:
-    """pyvi's tokenizer (its syllable splitter and dictionary) and its CRF as our tagger, once per process."""
-    from pyvi.ViTokenizer import ViTokenizer  # noqa: PLC0415 - loads the CRF model once per process
+def _model() -> tuple[frozenset[str], Tagger]:
+    """pyvi's dictionary words of two syllables, and its CRF as our tagger, once per process."""
+    models = pyvi_data.folder()
+    bigrams, trigrams = pyvi_data.ngrams(models)
+    return bigrams, Tagger(Weights.read(pyvi_data.crf_model(models)), bigrams, trigrams)
 
-    weights = Weights.read(Path(ViTokenizer.model.modelfile.name).read_bytes())
-    return ViTokenizer, Tagger(weights, ViTokenizer.bi_grams, ViTokenizer.tri_grams)
 
-
-def _known_after_name(prev: str, token: str, bigrams: set[str]) -> bool:
+def _known_after_name(prev: str, token: str, bigrams: frozenset[str]) -> bool:
     """A capitalised syllable glues to a lowercase one only as a word pyvi's dictionary knows ("Bộ trưởng"), so a
     name does not swallow the verb after it ("Lê Hoài Trung hội đàm" is not one word)."""
     return not (prev[0].isupper() and token[0].islower()) or f"{prev.lower()} {token.lower()}" in bigrams
