@@ -22,6 +22,7 @@ from whoosh.reading import TermInfo
 
 PREFIX = "decoded-"
 WRITE_BYTES = 16384
+JOINED_TERMS = 16384
 GAP_LIMIT = 2**16  # a gap between two document numbers of a term that two bytes hold
 _ARRAYS = ("keys", "starts", "counts", "weights", "positions", "position_starts")
 _ID_ARRAYS = ("gaps", "firsts", "wide_starts", "wide_ids")
@@ -307,7 +308,9 @@ def save_terms(out: Path, terms: list[bytes], counts: np.ndarray, position_count
     ordered = [terms[i] for i in order]
     sizes = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
     np.save(out / "term_starts.npy", np.concatenate(([0], np.cumsum(sizes))))
-    np.save(out / "terms.npy", np.frombuffer(b"".join(ordered), dtype=np.uint8))
+    with ArrayWriter(out / "terms.npy", np.uint8, int(sizes.sum())) as blob:
+        for at in range(0, len(ordered), JOINED_TERMS):  # bytes.join takes 80 bytes of buffer a part: a few at once
+            blob.write(np.frombuffer(b"".join(ordered[at:at + JOINED_TERMS]), dtype=np.uint8))
 
 
 class ArrayWriter:

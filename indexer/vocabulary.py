@@ -55,7 +55,11 @@ class Vocabulary:
         data = {"format": FORMAT, "syllables": self.syllables, "compounds": self.compounds}
         path = Path(directory) / FILE
         partial = path.with_name(f".{FILE}.{os.getpid()}")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with open(partial, "w", encoding="utf-8") as out:  # a table at a time: the text of both is not held at once
+            out.write("{")
+            for at, (name, value) in enumerate(data.items()):
+                out.write(f"{', ' if at else ''}{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+            out.write("}")
         os.replace(partial, path)  # a reader sees the old vocabulary or the new one, never half of it
 
     def knows(self, exact_word: str) -> bool:
@@ -108,9 +112,11 @@ def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str
                 for term, info in leaf.iter_field(fieldname):
                     counts[term.decode("utf-8")] += info.doc_frequency()
     groups: dict[str, list] = defaultdict(list)
+    folded = fold.__wrapped__  # each form once: the cache would only hold a few hundred thousand of them
     for form, df in counts.items():
         if df >= min_df:
-            groups[fold(form)].append((form, df))
+            groups[folded(form)].append((form, df))
+    del counts
     return {key: _joined(sorted(forms, key=lambda f: (-f[1], f[0]))[:PER_FORM]) for key, forms in groups.items()}
 
 
