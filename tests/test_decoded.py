@@ -36,11 +36,14 @@ def _whoosh_postings(reader) -> dict:
     return out
 
 
-def _decoded_postings(generation, reader, terms=None) -> dict:
-    """What the decoded files hold for each term (of `terms`, {(segment, field): texts}, else Whoosh's own)."""
+def _decoded_postings(generation, reader, terms=None, only=None) -> dict:
+    """What the decoded files hold for each term (of `terms`, {(segment, field): texts}, else Whoosh's own), in
+    every segment or `only` the one with that id."""
     out = {}
     for leaf, _offset in reader.leaf_readers():
         segment_id = leaf.segment().segment_id()
+        if only is not None and segment_id != only:
+            continue
         segment = decoded.open_segment(generation, leaf)
         for name, field in leaf.schema.items():
             if field.scorable:
@@ -92,6 +95,22 @@ def test_a_build_spilling_sorted_runs_writes_the_same_files(tmp_path, monkeypatc
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         assert _decoded_postings(generation, reader, terms) == whoosh
     assert len(list((tmp_path / "index").rglob("run*"))) == 0
+
+
+def test_every_term_alone_in_its_merge_range_gives_the_same_files(tmp_path, monkeypatch):
+    # big terms are ranges of their own, copied run after run. A later copy of "a" is left out of the build's own
+    # segment (the second pass writes it): "alphá", numbered only by it, has no postings there, and sits alone in
+    # its range between two big terms ("alpha" and "delta", which "d" has twice)
+    d = article("d", "Alpha Alpha", "Delta Delta")
+    whoosh, terms, _lengths, _totals = _reference(tmp_path, RECORDS + [d])
+    monkeypatch.setattr(inversion, "RUN_POSTINGS", 7)
+    monkeypatch.setattr(inversion, "MERGE_POSTINGS", 1)
+    generation = store.current_generation(build_index(tmp_path, RECORDS + [article("a", "Alphá", "Gamma"), d]))
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        (built, _offset), (_second, _o) = reader.leaf_readers()
+        assert _decoded_postings(generation, reader, terms, only=built.segment().segment_id()) == whoosh
+        assert decoded.open_segment(generation, built).postings("title_exact", "alphá")[0].tolist() == []
+        assert reader.doc_count() == 4
 
 
 def test_an_add_decodes_its_segment_and_drops_those_merged_away(tmp_path):
