@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 from unidecode import unidecode
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
@@ -93,6 +93,18 @@ def exact_counts(text: str) -> Counter:
 def compound_counts(text: str) -> Counter:
     """How often each exact compound word occurs in the text."""
     return Counter(map(_exact_as_written, _COMPOUND.findall(text)))
+
+
+# The same for a whole batch of texts (`inversion.analyse`): the words a form takes from a text, as written, and the
+# term each word indexes as; a batch maps each of its distinct words once.
+def words_of(form: str, text: str) -> list[str]:
+    """The words of the text that a field of this form indexes, as written, in order."""
+    return (_COMPOUND if form == "compound" else _SYLLABLE).findall(text)
+
+
+def term_of(form: str) -> Callable[[str], str]:
+    """What a word as written becomes in a field of this form ("" for a word it drops, keeping its place)."""
+    return fold if form == "folded" else _exact_as_written
 
 
 @lru_cache(maxsize=200_000)

@@ -24,7 +24,7 @@ from indexer.article import Article, Rejection
 from indexer.mentions import extract_countries
 from indexer.progress import ByteTracker, Progress
 from indexer.schema import UNDATED, make_schema
-from indexer.segment import mark_compounds
+from indexer.segment import mark_all, mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
 from indexer import columns, decoded, inversion, store
@@ -229,11 +229,10 @@ def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: in
 
 
 def prepare_batch(articles: list[Article]) -> tuple[list[tuple[str, ...]], Batch]:
-    """A build's worker's share: each article's countries, and the batch's postings. The texts are not sent back:
-    the writing process has them, and stores nothing else of them."""
-    analysed = [annotate(article) for article in articles]
-    return [countries for countries, _title, _body in analysed], \
-        inversion.analyse([(title, body) for _countries, title, body in analysed])
+    """A build's worker's share: each article's countries, and the batch's postings, its texts segmented together.
+    The texts are not sent back: the writing process has them, and stores nothing else of them."""
+    marked = mark_all([text for article in articles for text in (article.title, article.body)])
+    return [countries_of(article) for article in articles], inversion.analyse(list(zip(marked[::2], marked[1::2])))
 
 
 def prepare(article: Article) -> dict:
@@ -243,8 +242,12 @@ def prepare(article: Article) -> dict:
 
 def annotate(article: Article) -> tuple[tuple[str, ...], str, str]:
     """An article's countries, and its headline and body with compounds marked for the analyzers."""
-    countries = tuple(article.countries) or extract_countries(article.title, article.body)
-    return countries, mark_compounds(article.title), mark_compounds(article.body)
+    return countries_of(article), mark_compounds(article.title), mark_compounds(article.body)
+
+
+def countries_of(article: Article) -> tuple[str, ...]:
+    """The countries the article's file gives, or else those its text mentions."""
+    return tuple(article.countries) or extract_countries(article.title, article.body)
 
 
 def document(article: Article, countries: Iterable[str], title: str, body: str) -> dict:

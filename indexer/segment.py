@@ -11,7 +11,9 @@ import functools
 import re
 import string
 import unicodedata
-from itertools import accumulate
+from itertools import accumulate, chain
+
+import numpy as np
 
 from indexer import pyvi_data
 from indexer.analysis import JOINER
@@ -35,18 +37,30 @@ def mark_compounds(text: str) -> str:
     pyvi sees the text with canonical tone placement (the placement of its dictionary), so "hòa bình" and
     "hoà bình" segment alike; the joiners are then written into the text as it was.
     """
-    if JOINER in text:
-        text = text.replace(JOINER, " ")
+    return mark_all([text])[0]
+
+
+def mark_all(texts: list[str]) -> list[str]:
+    """`mark_compounds` of each text, all their lines tagged at once (the CRF's NumPy work is then done per batch,
+    not per line)."""
+    texts = [text.replace(JOINER, " ") if JOINER in text else text for text in texts]
+    lines = [_canonical(text).split("\n") for text in texts]
+    joints = iter(_joints(list(chain.from_iterable(lines))))
+    marked = []
+    for text, text_lines in zip(texts, lines):
+        chars, offset = None, 0
+        for line in text_lines:
+            for at in next(joints):
+                chars = chars or list(text)
+                chars[offset + at] = JOINER
+            offset += len(line) + 1
+        marked.append("".join(chars) if chars else text)
+    return marked
+
+
+def _canonical(text: str) -> str:
     canonical = canonical_tones(text)
-    if len(canonical) != len(text):
-        canonical = text
-    lines = canonical.split("\n")
-    chars, offset = list(text), 0
-    for line, joints in zip(lines, _joints(lines)):
-        for at in joints:
-            chars[offset + at] = JOINER
-        offset += len(line) + 1
-    return "".join(chars)
+    return canonical if len(canonical) == len(text) else text
 
 
 def _joints(lines: list[str]) -> list[list[int]]:
@@ -54,10 +68,14 @@ def _joints(lines: list[str]) -> list[list[int]]:
     bigrams, tagger = _model()
     split = list(map(_syllables, lines))
     tokens = [parts[1::2] for parts in split]
-    paths = tagger.paths([line if len(line) > 1 else [] for line in tokens])
-    inside = tagger.labels.index("I_W")
-    return [_line_joints(parts, line, [k for k, label in enumerate(path) if label == inside], bigrams)
-            for parts, line, path in zip(split, tokens, paths)]
+    tagged = [line if len(line) > 1 else [] for line in tokens]
+    inside = np.flatnonzero(tagger.labelled(tagged) == tagger.labels.index("I_W"))
+    sizes = np.fromiter(map(len, tagged), dtype=np.int64, count=len(tagged))
+    starts = np.cumsum(sizes) - sizes
+    bounds = np.searchsorted(inside, starts).tolist() + [len(inside)]
+    inside = (inside - np.repeat(starts, np.diff(bounds))).tolist()  # each syllable's place in its line
+    return [_line_joints(parts, line, inside[bounds[i]:bounds[i + 1]], bigrams) if bounds[i] < bounds[i + 1] else []
+            for i, (parts, line) in enumerate(zip(split, tokens))]
 
 
 def _syllables(line: str) -> list[str]:

@@ -43,14 +43,14 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch)
     before = store.current_generation(root)
     calls = []
 
-    def failing_annotate(item):
+    def failing_countries(item):
         calls.append(item.id)
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        return real_annotate(item)
+        return real_countries(item)
 
-    real_annotate = building.annotate
-    monkeypatch.setattr(building, "annotate", failing_annotate)
+    real_countries = building.countries_of
+    monkeypatch.setattr(building, "countries_of", failing_countries)
     with pytest.raises(RuntimeError, match="disk full"):
         building.build(root, [str(write_jsonl(tmp_path / "more.jsonl", RECORDS))], jobs=1)
     assert store.current_generation(root) == before
