@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pyvi.ViTokenizer import ViTokenizer
 
+from indexer import crf
 from indexer.crf import Tagger, Weights
 from indexer.segment import _model
 from indexer.syllable import canonical_tones
@@ -33,6 +34,16 @@ def test_the_labels_of_every_seed_line_are_crfsuites():
     assert _model()[1].tag(tokens) == [_pyvi_labels(t) for t in tokens]
 
 
+@pytest.mark.parametrize("together", [1, 3, 10**6])
+def test_lines_advanced_together_or_one_by_one_get_the_same_labels(monkeypatch, together):
+    lines = [line for seed in sorted(SEEDS.iterdir()) for line in seed.read_text(encoding="utf-8").split("\n")]
+    tokens = _syllables(lines)
+    expected = _model()[1].tag(tokens)
+    monkeypatch.setattr(crf, "TOGETHER", together)
+    assert _model()[1].tag(tokens) == expected
+    assert _model()[1].tag(tokens[::-1]) == expected[::-1]
+
+
 def test_the_labels_of_odd_lines_are_crfsuites_one_at_a_time_and_together():
     tokens = _syllables(LINES)
     expected = [_pyvi_labels(t) for t in tokens]
@@ -54,7 +65,9 @@ def test_a_file_that_is_not_a_crfsuite_model_is_refused():
         Weights.read(b"lCRF" + bytes(60))
 
 
-def test_ties_go_to_the_first_label_as_in_crfsuite():
+@pytest.mark.parametrize("together", [1, 24])  # lines advanced with NumPy, or in Python
+def test_ties_go_to_the_first_label_as_in_crfsuite(monkeypatch, together):
+    monkeypatch.setattr(crf, "TOGETHER", together)
     flat = Weights(("B", "I"), {name: (0.0, 0.0) for name in Weights.read(
         Path(ViTokenizer.model.modelfile.name).read_bytes()).flags}, {}, (0.0, 0.0, 0.0, 0.0))
     assert Tagger(flat, set(), set()).tag([["a", "b", "c"]]) == [["B", "B", "B"]]
