@@ -23,11 +23,12 @@ from indexer.schema import SyllableText, make_schema
 # (field, the article's text it indexes, its form): the text fields of the schema
 FIELDS = tuple((name, name.split("_")[0], field.form) for name, field in make_schema().items()
                if isinstance(field, SyllableText))
-RUN_POSTINGS = 500_000      # postings kept in memory before a sorted run goes to disk
-MERGE_POSTINGS = 1_000_000  # postings and positions merged at once when the runs are combined
+RUN_POSTINGS = 250_000    # postings kept in memory before a sorted run goes to disk
+MERGE_POSTINGS = 500_000  # postings and positions merged at once when the runs are combined
 POSITIONAL = frozenset(name for name, _source, form in FIELDS if form == "folded")
 _POSITIONAL_PREFIXES = tuple(f"{name}\0".encode() for name in sorted(POSITIONAL))
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+_EMPTY = np.zeros(0, dtype=np.int32)
 
 
 @dataclass
@@ -195,6 +196,8 @@ class _SortedRun:
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         stop = self.postings if stop is None and name != "positions" else stop
         count = -1 if stop is None else stop - start
+        if count == 0:  # most runs hold none of a range of rare terms: no file to open
+            return _EMPTY
         return np.fromfile(self.directory / name, dtype=np.int32, count=count, offset=4 * start)
 
 
