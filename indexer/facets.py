@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -57,21 +57,29 @@ class KeyCounts:
             per_key = np.bincount(self.pair_key, weights=per_code[self.pair_code], minlength=len(self.keys))
         return Counter({self.keys[i]: int(per_key[i]) for i in np.flatnonzero(per_key)})
 
+    def bitmap(self, key: str) -> int:
+        """The bitmap of the documents whose code has the key."""
+        at = bisect_left(self.keys, key)
+        if at == len(self.keys) or self.keys[at] != key:
+            return 0
+        having = np.zeros(self.code_count, dtype=bool)
+        having[self.pair_code[self.pair_key == at]] = True
+        return docsets.from_array(np.flatnonzero(having[self.codes]), len(self.codes))
+
 
 @dataclass(frozen=True)
 class FacetColumns:
-    """Per facet value, the bitmap of its documents (filters) and its counter (facets); the documents in date
-    order, for date sorts and ranges."""
+    """Per facet ("countries", "years", "months"), its counter, and the bitmap of each value's documents for the
+    filters, made when first asked for (most are never asked for, and a search service's first answer waits for the
+    load); the documents in date order, for date sorts and ranges."""
 
-    countries: dict[str, int]
-    years: dict[str, int]
-    months: dict[str, int]
     dated: list[tuple[str, int]]   # (date, docnum), oldest first: date ranges are two bisections
     newest: list[int]              # docnums, newest first, undated last
     rank: list[int]                # each docnum's place in `newest`
     date_order: np.ndarray = field(compare=False)        # each docnum's date as a number that sorts like it
     counts: dict[str, KeyCounts] = field(compare=False)  # "countries", "years", "months"
     oldest: np.ndarray = field(compare=False)            # the docnums of `dated`, as an array
+    _bitmaps: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, reader, directory: Path | None = None) -> "FacetColumns":
@@ -87,9 +95,18 @@ class FacetColumns:
         sets = [s.split(",") if s else [] for s in coded.sets]
         counts = {"countries": KeyCounts(sets, coded.set_codes), "years": KeyCounts(years, coded.date_codes),
                   "months": KeyCounts(months, coded.date_codes)}
-        return cls(_bitmaps(sets, coded.set_codes), _bitmaps(years, coded.date_codes),
-                   _bitmaps(months, coded.date_codes), dated, newest.tolist(), rank.tolist(), coded.date_codes,
-                   counts, oldest)
+        return cls(dated, newest.tolist(), rank.tolist(), coded.date_codes, counts, oldest)
+
+    def bitmap(self, facet: str, value: str) -> int:
+        """The bitmap of the documents with this value of the facet (0 when none has it)."""
+        found = self._bitmaps.get((facet, value))
+        if found is None:  # two threads may both make it: the same int, kept once
+            found = self._bitmaps[facet, value] = self.counts[facet].bitmap(value)
+        return found
+
+    def bitmaps(self, facet: str) -> dict[str, int]:
+        """Every value of the facet with its bitmap."""
+        return {value: self.bitmap(facet, value) for value in self.counts[facet].keys}
 
     def date_range(self, start: str | None, end: str | None) -> int:
         """The bitmap of the documents dated from `start` to `end`, both included (either may be open)."""
@@ -104,17 +121,6 @@ def _date_orders(coded: columns.Coded) -> tuple[np.ndarray, np.ndarray]:
     is_dated = codes != (coded.dates.index("") if "" in coded.dates else -1)
     ascending, descending = np.lexsort((docs, codes)), np.lexsort((docs, -codes))
     return ascending[is_dated[ascending]], np.concatenate([descending[is_dated[descending]], docs[~is_dated]])
-
-
-def _bitmaps(keys_of_code: list[list[str]], codes: np.ndarray) -> dict[str, int]:
-    """Per key, the bitmap of the documents whose code lists it (a code stands for a value with its keys)."""
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(keys_of_code) + 1))
-    members: dict[str, list[np.ndarray]] = defaultdict(list)
-    for code, keys in enumerate(keys_of_code):
-        for key in keys:
-            members[key].append(order[bounds[code]:bounds[code + 1]])
-    return {key: docsets.from_array(np.concatenate(parts), len(codes)) for key, parts in members.items() if key}
 
 
 class CountryFacet:

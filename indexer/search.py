@@ -210,11 +210,11 @@ class _Search:
     def _filter_docs(self) -> int:
         r, columns, allowed = self.request, self.columns, self.sets.all
         for code in r.countries:
-            allowed &= columns.countries.get(code, 0)
+            allowed &= columns.bitmap("countries", code)
         if r.date_from or r.date_to:
             allowed &= columns.date_range(r.date_from, r.date_to)
         if r.date:
-            allowed &= (columns.months if len(r.date) == 7 else columns.years).get(r.date, 0)
+            allowed &= columns.bitmap("months" if len(r.date) == 7 else "years", r.date)
         return allowed
 
     def _most_words(self, matching: int) -> int:

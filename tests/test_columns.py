@@ -30,14 +30,18 @@ def test_the_build_writes_the_columns_whoosh_holds(tmp_path):
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         assert _values(reader, generation) == (
             ["2021-09-29", "2025-03-05", ""], ["RU,VN", "UZ,VN", ""])
-    assert _facets(root) == _facets(root, tmp_path / "elsewhere")  # the file, and Whoosh's columns: the same
+    from_file, from_whoosh = _facets(root), _facets(root, tmp_path / "elsewhere")  # the file, and Whoosh's columns
+    assert from_file == from_whoosh
+    assert [from_file.bitmaps(name) for name in ("countries", "years", "months")] == \
+        [from_whoosh.bitmaps(name) for name in ("countries", "years", "months")]
 
 
 def test_facet_columns_from_the_file(tmp_path):
     facets = _facets(build_index(tmp_path, RECORDS))
-    assert facets.countries == {"RU": 0b001, "VN": 0b011, "UZ": 0b010}
-    assert facets.years == {"2021": 0b001, "2025": 0b010, "undated": 0b100}
-    assert facets.months == {"2021-09": 0b001, "2025-03": 0b010, "undated": 0b100}
+    assert facets.bitmaps("countries") == {"RU": 0b001, "UZ": 0b010, "VN": 0b011}
+    assert facets.bitmaps("years") == {"2021": 0b001, "2025": 0b010, "undated": 0b100}
+    assert facets.bitmaps("months") == {"2021-09": 0b001, "2025-03": 0b010, "undated": 0b100}
+    assert (facets.bitmap("countries", "FR"), facets.bitmap("years", "1999"), facets.bitmap("countries", "")) == (0, 0, 0)
     assert (facets.dated, facets.newest, facets.rank) == ([("2021-09-29", 0), ("2025-03-05", 1)], [1, 0, 2], [1, 0, 2])
 
 
@@ -59,7 +63,7 @@ def test_a_file_for_other_segments_or_a_damaged_one_is_not_used(tmp_path):
         assert _values(reader, generation) == (["2021-09-29", "2025-03-05", ""], ["RU,VN", "UZ,VN", ""])
         (generation / columns.FILE).write_bytes(b"PK\x03\x04 cut")
         assert _values(reader, generation) == (["2021-09-29", "2025-03-05", ""], ["RU,VN", "UZ,VN", ""])
-    assert _facets(root).countries == {"RU": 0b001, "VN": 0b011, "UZ": 0b010}
+    assert _facets(root).bitmaps("countries") == {"RU": 0b001, "UZ": 0b010, "VN": 0b011}
 
 
 def test_facet_counts_over_any_set_of_documents_equal_the_bitmaps(tmp_path):
@@ -67,7 +71,7 @@ def test_facet_counts_over_any_set_of_documents_equal_the_bitmaps(tmp_path):
     for bits in range(8):  # every subset of the three documents
         mask = np.array([bits >> doc & 1 for doc in range(3)], dtype=bool)
         for name in ("countries", "years", "months"):
-            expected = {key: (bits & bitmap).bit_count() for key, bitmap in getattr(facets, name).items()
+            expected = {key: (bits & bitmap).bit_count() for key, bitmap in facets.bitmaps(name).items()
                         if bits & bitmap}
             assert dict(facets.counts[name].count(mask)) == expected, (bits, name)
     assert dict(facets.counts["countries"].count(np.ones(3, dtype=bool))) == {"RU": 1, "UZ": 1, "VN": 2}
