@@ -27,7 +27,7 @@ from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_all, mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
-from indexer import columns, decoded, inversion, store
+from indexer import columns, decoded, heap, inversion, store
 from indexer.inversion import Batch
 
 BATCH = 64  # articles a build gives a worker at once; an add, a quarter of that
@@ -111,6 +111,7 @@ class _Run:
     def finish(self, index) -> BuildReport:
         """After the commit: the second pass, then what is derived from the written index."""
         _replace_later(index, self.later)
+        heap.release()  # what the writing and the merge freed: the vocabulary's peak is not added to theirs
         folder = Path(index.storage.folder)
         build_vocabulary(index, folder)
         with index.reader() as reader:

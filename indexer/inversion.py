@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer import analysis, decoded
+from indexer import analysis, decoded, heap
 from indexer.schema import SyllableText, make_schema
 
 # (field, the article's text it indexes, its form): the text fields of the schema
@@ -147,6 +147,7 @@ class Inverter:
             self._spill()
             out.mkdir()
             terms, self.numbers = list(self.numbers), {}  # the table is the largest thing held: free it as we go
+            heap.release()
             _write_segment(out, terms, self._runs, self._dtypes())
             del terms
             lengths = np.concatenate(self._lengths) if self._lengths else np.zeros((0, len(FIELDS)), np.int64)
@@ -175,6 +176,8 @@ class Inverter:
         run = _SortedRun(self._tmp / f"run{len(self._runs)}")
         run.save(term[order], doc[order], weight[order], npos[order], _regrouped(positions, npos, order))
         self._runs.append(run)
+        del term, doc, weight, npos, positions, order
+        heap.release()
 
 
 class _SortedRun:
