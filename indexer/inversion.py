@@ -28,7 +28,6 @@ MERGE_POSTINGS = 500_000  # postings and positions merged at once when the runs 
 POSITIONAL = frozenset(name for name, _source, form in FIELDS if form == "folded")
 _POSITIONAL_PREFIXES = tuple(f"{name}\0".encode() for name in sorted(POSITIONAL))
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
-_EMPTY = np.zeros(0, dtype=np.int32)
 
 
 @dataclass
@@ -199,8 +198,6 @@ class _SortedRun:
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         stop = self.postings if stop is None and name != "positions" else stop
         count = -1 if stop is None else stop - start
-        if count == 0:  # most runs hold none of a range of rare terms: no file to open
-            return _EMPTY
         return np.fromfile(self.directory / name, dtype=np.int32, count=count, offset=4 * start)
 
 

@@ -18,10 +18,6 @@ _FORMS = {
 }
 
 
-# what a text of each form indexes, counted in one pass (`analysis`): the folded form's terms with their positions
-TERM_COUNTS = {form: count for form, (_analyzer, count) in _FORMS.items()}
-
-
 class SyllableText(TEXT):
     """A text field in one of the forms of `analysis` (folded, exact or compound syllables).
 
