@@ -12,7 +12,6 @@ import time
 from collections import deque
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import compress, islice, tee
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -22,6 +21,7 @@ from whoosh import index as whoosh_index
 
 from indexer.article import Article, Rejection
 from indexer.mentions import extract_countries
+from indexer.numbering import Numbering
 from indexer.progress import ByteTracker, Progress
 from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_all, mark_compounds
@@ -95,18 +95,21 @@ class _Run:
         self.progress = Progress(total_bytes(sources), tracker)
         self.articles = _accepted(read_sources(sources, tracker), self.report)
         self.jobs = jobs or os.cpu_count() or 1
-        self.seen: set[str] = set()
+        self.seen = Numbering()  # the ids, as keys: a set of str held 20 MB at the full corpus
         self.later: dict[str, dict] = {}  # Whoosh cannot replace a document it has not committed: a 2nd pass
 
-    def first_time(self, doc_id: str, whole: Callable[[], dict]) -> bool:
-        """Whether this id is new to the run; a later copy (its `whole` document) waits for the second pass, and
-        replaces the first."""
-        if doc_id in self.seen:
-            self.later[doc_id] = whole()
+    def first_times(self, ids: list[str], whole: Callable[[int], dict]) -> np.ndarray:
+        """Which of the ids are new to the run; a later copy (the `whole` document of its place in `ids`) waits for
+        the second pass, and replaces the first."""
+        before = len(self.seen)
+        numbers = self.seen.add([doc_id.encode() for doc_id in ids])
+        first = np.zeros(len(ids), dtype=bool)
+        first[np.unique(numbers, return_index=True)[1]] = True
+        first &= numbers >= before
+        for k in np.flatnonzero(~first).tolist():
+            self.later[ids[k]] = whole(k)
             self.report.replaced += 1
-            return False
-        self.seen.add(doc_id)
-        return True
+        return first
 
     def finish(self, index) -> BuildReport:
         """After the commit: the second pass, then what is derived from the written index."""
@@ -130,7 +133,7 @@ def _write_fresh(index, sources: list[str], *, jobs: int | None) -> BuildReport:
         with _writer(index, STORED_WRITER_MB) as writer, closing(run.progress):
             for articles, (countries, batch) in prepared_batches(run.articles, run.jobs):
                 # a later copy of an id is analysed again here, whole: its worker sent back no text
-                keep = np.array([run.first_time(a.id, partial(prepare, a)) for a in articles], dtype=bool)
+                keep = run.first_times([a.id for a in articles], lambda k: prepare(articles[k]))
                 for article, found in compress(zip(articles, countries), keep):
                     writer.add_document(**_stored_only(article, found))
                 inverter.add(batch, keep)
@@ -148,7 +151,7 @@ def _write_added(index, sources: list[str], *, jobs: int | None, strict: bool) -
     run = _Run(sources, jobs)
     with _writer(index) as writer, closing(run.progress):
         for doc in prepared(run.articles, run.jobs):
-            if not run.first_time(doc["id"], lambda doc=doc: doc):
+            if not run.first_times([doc["id"]], lambda _k, doc=doc: doc)[0]:
                 continue
             if writer.delete_by_term("id", doc["id"]):
                 run.report.replaced += 1

@@ -18,6 +18,7 @@ import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
 from indexer import analysis, decoded, heap
+from indexer.numbering import Numbering
 from indexer.schema import SyllableText, make_schema
 
 # (field, the article's text it indexes, its form): the text fields of the schema
@@ -106,7 +107,8 @@ class Inverter:
     def __init__(self, scratch: Path) -> None:
         """`scratch`: a directory to create for the sorted runs (beside the index: a full corpus's runs take 2 GB,
         too much for a /tmp in memory); removed by `finish` or `close`."""
-        self.numbers: dict[bytes, int] = {}  # UTF-8 terms: half the memory of str for Vietnamese text
+        self.terms = Numbering()  # each term's number, from its "field\0text" in UTF-8
+        self._texts: list[bytes] = []  # the terms in number order, as the lines of a block per batch
         self.docs = 0
         self._pending: list[tuple[np.ndarray, ...]] = []
         self._pending_postings = 0
@@ -118,9 +120,7 @@ class Inverter:
 
     def add(self, batch: Batch, keep: np.ndarray | None = None) -> None:
         """Append the batch's documents (only those `keep` marks, when given) after those already added."""
-        numbers, terms = self.numbers, batch.terms.split(b"\n") if batch.terms else []
-        global_terms = np.fromiter((numbers.setdefault(t, len(numbers)) for t in terms), dtype=np.int32,
-                                   count=len(terms))
+        global_terms = self._numbered(batch.terms.split(b"\n") if batch.terms else [])
         term, doc, weight, npos, positions, lengths = \
             global_terms[batch.term], batch.doc, batch.weight, batch.npos, batch.positions, batch.lengths
         if keep is not None and not keep.all():
@@ -140,12 +140,24 @@ class Inverter:
         if self._pending_postings >= RUN_POSTINGS:
             self._spill()
 
+    def _numbered(self, terms: list[bytes]) -> np.ndarray:
+        """The batch's terms' numbers; the texts of those new to the build are kept."""
+        before = len(self.terms)
+        numbers = self.terms.add(terms)
+        new = np.flatnonzero(numbers >= before).tolist()
+        if len(new) != len(self.terms) - before:
+            raise ValueError("a batch holds a term twice")  # `analyse` makes each field's terms distinct
+        if new:
+            self._texts.append(b"\n".join([terms[k] for k in new]))
+        return numbers
+
     def finish(self, out: Path) -> None:
         """Write the decoded files of the segment into `out` (a new directory), then remove the runs."""
         try:
             self._spill()
             out.mkdir()
-            terms, self.numbers = list(self.numbers), {}  # the table is the largest thing held: free it as we go
+            terms = b"\n".join(self._texts).split(b"\n") if self._texts else []
+            self.terms, self._texts = Numbering(), []
             heap.release()
             _write_segment(out, terms, self._runs, self._dtypes())
             del terms
