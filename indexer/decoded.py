@@ -292,25 +292,58 @@ def _header(out, dtype, count: int) -> None:
         out, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (count,)})
 
 
-def save_terms(out: Path, terms: list[bytes], counts: np.ndarray, position_counts: np.ndarray, ids: IdsWriter) -> None:
-    """The term tables of a segment whose postings are laid out in the order of `terms` ("field\0text", UTF-8): each
-    term's key, first posting, count of postings, first position (-1: no positions) and where its ids are, sorted by
-    key, with the terms."""
-    starts = np.cumsum(counts) - counts
-    kept = np.maximum(position_counts, 0)
-    position_starts = np.where(position_counts < 0, -1, np.cumsum(kept) - kept)
-    keys = np.fromiter(map(_key, terms), dtype=np.uint64, count=len(terms))
+class TermTable:
+    """Terms ("field\0text", UTF-8) as one block of bytes and where each starts: a build's 586,002 terms take 17 MB
+    so, against 37 MB as a list of bytes."""
+
+    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
+        self.blob, self.starts = blob, starts  # term i is blob[starts[i]:starts[i + 1]]
+
+    @classmethod
+    def of(cls, terms: list[bytes]) -> "TermTable":
+        sizes = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        return cls(b"".join(terms), np.concatenate(([0], np.cumsum(sizes))))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def texts(self, order: np.ndarray | None = None) -> Iterator[list[bytes]]:
+        """The terms (in `order`, when given), a list of up to JOINED_TERMS at a time."""
+        numbers = np.arange(len(self)) if order is None else order
+        for at in range(0, len(numbers), JOINED_TERMS):
+            chosen = numbers[at:at + JOINED_TERMS]
+            begins, ends = self.starts[chosen].tolist(), self.starts[chosen + 1].tolist()
+            yield [self.blob[begin:end] for begin, end in zip(begins, ends)]
+
+    def starting_with(self, prefixes: tuple[bytes, ...]) -> np.ndarray:
+        """Whether each term starts with one of the prefixes."""
+        found, at = np.zeros(len(self), dtype=bool), 0
+        for texts in self.texts():
+            found[at:at + len(texts)] = [text.startswith(prefixes) for text in texts]
+            at += len(texts)
+        return found
+
+
+def save_terms(out: Path, terms: TermTable, counts: np.ndarray, position_counts: np.ndarray, ids: IdsWriter) -> None:
+    """The term tables of a segment whose postings are laid out in the order of `terms`: each term's key, first
+    posting, count of postings, first position (-1: no positions) and where its ids are, sorted by key, with the
+    terms. Written an array at a time: at the full corpus each is 4.7 MB."""
+    keys = np.fromiter((_key(text) for texts in terms.texts() for text in texts), dtype=np.uint64, count=len(terms))
     order = np.argsort(keys, kind="stable")
-    for name, values in (("keys", keys), ("starts", starts), ("counts", counts), ("position_starts", position_starts)):
-        np.save(out / f"{name}.npy", values[order].astype(np.uint64 if name == "keys" else np.int64))
+    np.save(out / "keys.npy", keys[order])
+    del keys
+    np.save(out / "starts.npy", (np.cumsum(counts) - counts)[order])
+    np.save(out / "counts.npy", counts[order].astype(np.int64))
+    kept = np.maximum(position_counts, 0)
+    np.save(out / "position_starts.npy", np.where(position_counts < 0, -1, np.cumsum(kept) - kept)[order])
+    del kept
     np.save(out / "firsts.npy", ids.firsts[order])
     np.save(out / "wide_starts.npy", ids.wide_starts[order])
-    ordered = [terms[i] for i in order]
-    sizes = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
+    sizes = np.diff(terms.starts)[order]
     np.save(out / "term_starts.npy", np.concatenate(([0], np.cumsum(sizes))))
     with ArrayWriter(out / "terms.npy", np.uint8, int(sizes.sum())) as blob:
-        for at in range(0, len(ordered), JOINED_TERMS):  # bytes.join takes 80 bytes of buffer a part: a few at once
-            blob.write(np.frombuffer(b"".join(ordered[at:at + JOINED_TERMS]), dtype=np.uint8))
+        for texts in terms.texts(order):  # bytes.join takes 80 bytes of buffer a part: a few at once
+            blob.write(np.frombuffer(b"".join(texts), dtype=np.uint8))
 
 
 class ArrayWriter:

@@ -108,11 +108,12 @@ class Inverter:
         """`scratch`: a directory to create for the sorted runs (beside the index: a full corpus's runs take 2 GB,
         too much for a /tmp in memory); removed by `finish` or `close`."""
         self.terms = Numbering()  # each term's number, from its "field\0text" in UTF-8
-        self._texts: list[bytes] = []  # the terms in number order, as the lines of a block per batch
+        self._texts: list[tuple[bytes, np.ndarray]] = []  # the terms in number order: per batch, joined and sizes
         self.docs = 0
-        self._pending: list[tuple[np.ndarray, ...]] = []
+        self._pending: dict[str, list[np.ndarray]] = {name: [] for name in _SortedRun.NAMES}
         self._pending_postings = 0
-        self._lengths: list[np.ndarray] = []
+        self._length_codes: list[np.ndarray] = []  # uint8 (documents × FIELDS): what the files keep of the lengths
+        self._total_lengths = np.zeros(len(FIELDS), dtype=np.int64)
         self._runs: list[_SortedRun] = []
         self._max_weight = self._max_position = 0
         self._tmp = Path(scratch)
@@ -133,9 +134,11 @@ class Inverter:
             self._max_weight = max(self._max_weight, int(weight.max()))
         if len(positions):
             self._max_position = max(self._max_position, int(positions.max()))
-        self._pending.append((term, doc + np.int32(self.docs), weight, npos, positions))
+        for name, values in zip(_SortedRun.NAMES, (term, doc + np.int32(self.docs), weight, npos, positions)):
+            self._pending[name].append(values)
         self._pending_postings += len(term)
-        self._lengths.append(lengths)
+        self._length_codes.append(length_codes(lengths))
+        self._total_lengths += lengths.sum(axis=0)
         self.docs += len(lengths)
         if self._pending_postings >= RUN_POSTINGS:
             self._spill()
@@ -148,7 +151,8 @@ class Inverter:
         if len(new) != len(self.terms) - before:
             raise ValueError("a batch holds a term twice")  # `analyse` makes each field's terms distinct
         if new:
-            self._texts.append(b"\n".join([terms[k] for k in new]))
+            texts = [terms[k] for k in new]
+            self._texts.append((b"".join(texts), np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))))
         return numbers
 
     def finish(self, out: Path) -> None:
@@ -156,16 +160,18 @@ class Inverter:
         try:
             self._spill()
             out.mkdir()
-            terms = b"\n".join(self._texts).split(b"\n") if self._texts else []
+            blobs, sizes = zip(*self._texts) if self._texts else ((), ())
+            terms = decoded.TermTable(b"".join(blobs), np.concatenate(([0], *sizes)).cumsum())
             self.terms, self._texts = Numbering(), []
+            del blobs, sizes
             heap.release()
             _write_segment(out, terms, self._runs, self._dtypes())
             del terms
-            lengths = np.concatenate(self._lengths) if self._lengths else np.zeros((0, len(FIELDS)), np.int64)
-            self._lengths = []
+            codes = np.concatenate(self._length_codes) if self._length_codes else np.zeros((0, len(FIELDS)), np.uint8)
+            self._length_codes = []
             for f, (name, _source, _form) in enumerate(FIELDS):
-                np.save(out / f"len_{name}.npy", length_codes(lengths[:, f]))
-                np.save(out / f"total_{name}.npy", np.int64(lengths[:, f].sum()))
+                np.save(out / f"len_{name}.npy", np.ascontiguousarray(codes[:, f]))
+                np.save(out / f"total_{name}.npy", self._total_lengths[f])
             np.save(out / "docs.npy", np.int64(self.docs))
         finally:
             self.close()
@@ -178,17 +184,32 @@ class Inverter:
                 np.uint16 if self._max_position < 2**16 else np.int32)
 
     def _spill(self) -> None:
-        """Sort what is pending by term (documents stay ascending within a term) and save it as a run."""
-        if not self._pending:
+        """Sort what is pending by term (documents stay ascending within a term) and save it as a run, an array at a
+        time: the sort's copies of all five at once were the peak of the writing process's memory."""
+        if not self._pending["term"]:
             return
-        term, doc, weight, npos, positions = (np.concatenate(parts) for parts in zip(*self._pending))
-        self._pending, self._pending_postings = [], 0
-        order = np.argsort(term, kind="stable")
+        pending = self._pending
+        self._pending, self._pending_postings = {name: [] for name in _SortedRun.NAMES}, 0
         run = _SortedRun(self._tmp / f"run{len(self._runs)}")
-        run.save(term[order], doc[order], weight[order], npos[order], _regrouped(positions, npos, order))
+        term = _joined(pending, "term")
+        order = np.argsort(term, kind="stable")
+        run.write("term", term[order])
+        del term
+        npos = _joined(pending, "npos")
+        run.write("positions", _regrouped(_joined(pending, "positions"), npos, order))
+        run.write("npos", npos[order])
+        del npos
+        for name in ("doc", "weight"):
+            run.write(name, _joined(pending, name)[order])
         self._runs.append(run)
-        del term, doc, weight, npos, positions, order
+        del order
         heap.release()
+
+
+def _joined(pending: dict[str, list[np.ndarray]], name: str) -> np.ndarray:
+    """One pending array, its parts let go of as they are joined."""
+    parts = pending.pop(name)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
 class _SortedRun:
@@ -199,13 +220,13 @@ class _SortedRun:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.directory.mkdir()
         self.postings = 0
 
-    def save(self, *arrays: np.ndarray) -> None:
-        self.directory.mkdir()
-        for name, values in zip(self.NAMES, arrays):
-            values.astype(np.int32, copy=False).tofile(self.directory / name)
-        self.postings = len(arrays[0])
+    def write(self, name: str, values: np.ndarray) -> None:
+        values.astype(np.int32, copy=False).tofile(self.directory / name)
+        if name == "term":
+            self.postings = len(values)
 
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         stop = self.postings if stop is None and name != "positions" else stop
@@ -231,7 +252,7 @@ def length_codes(lengths: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
 
 
-def _write_segment(out: Path, terms: list[bytes], runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
+def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
     counts = np.zeros(len(terms), dtype=np.int64)
     position_counts = np.zeros(len(terms), dtype=np.int64)
     for run in runs:
@@ -245,6 +266,7 @@ def _write_segment(out: Path, terms: list[bytes], runs: list[_SortedRun], dtypes
             decoded.ArrayWriter(out / "weights.npy", weight_type, int(counts.sum())) as weights, \
             decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
         for k in range(len(edges) - 1):
+            heap.release()
             if edges[k + 1] - edges[k] == 1:
                 _write_term(edges[k], runs, cuts, k, counts, ids, weights, positions)
                 continue
@@ -257,7 +279,8 @@ def _write_segment(out: Path, terms: list[bytes], runs: list[_SortedRun], dtypes
             ids.write(numbers, counts[numbers], np.concatenate([p[1] for p in parts])[order])
             weights.write(np.concatenate([p[2] for p in parts])[order])
             positions.write(_regrouped(np.concatenate([p[4] for p in parts]), npos, order))
-    positional = np.array([t.startswith(_POSITIONAL_PREFIXES) for t in terms], dtype=bool)
+    heap.release()
+    positional = terms.starting_with(_POSITIONAL_PREFIXES)
     decoded.save_terms(out, terms, counts, np.where(positional, position_counts, -1), ids)
 
 

@@ -284,7 +284,7 @@ def test_ids_are_stored_as_gaps_and_terms_with_a_wide_gap_whole(tmp_path, monkey
     with decoded.ArrayWriter(tmp_path / "weights.npy", np.uint16, int(counts.sum())) as weights:
         weights.write(np.ones(int(counts.sum())))
     np.save(tmp_path / "positions.npy", np.zeros(0, np.uint16))
-    decoded.save_terms(tmp_path, [t.encode() for t in terms], counts, np.full(len(terms), -1), writer)
+    decoded.save_terms(tmp_path, decoded.TermTable.of([t.encode() for t in terms]), counts, np.full(len(terms), -1), writer)
     segment = decoded.Segment(tmp_path)
     assert {t: segment.postings("body", t.split("\0")[1])[0].tolist() for t in terms} == ids
     assert segment.postings("body", "e")[0].tolist() == []
