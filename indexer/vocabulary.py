@@ -9,7 +9,12 @@ import json
 import os
 import string
 from collections import defaultdict
+from functools import partial
+from itertools import islice
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from indexer import decoded
 from indexer.analysis import JOINER, fold
@@ -18,7 +23,10 @@ FILE = "vocabulary.json"
 FORMAT = 2
 PER_FORM = 6           # accented variants kept for each folded form
 MIN_COMPOUND_DF = 2    # compounds seen in one article only are mostly segmentation noise
+DUMPED_ENTRIES = 8192  # vocabulary entries turned into JSON text at once
 _LETTERS = string.ascii_lowercase + string.digits
+# (name, the fields whose terms it lists, the document frequency a form needs to be kept)
+TABLES = (("syllables", ("title_exact", "body_exact"), 1), ("compounds", ("title_cw", "body_cw"), MIN_COMPOUND_DF))
 
 
 class Vocabulary:
@@ -35,10 +43,8 @@ class Vocabulary:
     def from_reader(cls, reader, directory: Path | None = None) -> "Vocabulary":
         """Read the exact-syllable and compound lexicons of an index (one pass over each): from a segment's decoded
         term table when it has one (`directory`), else from Whoosh's terms."""
-        leaves = [(leaf, decoded.open_segment(directory, leaf) if directory else None)
-                  for leaf, _offset in reader.leaf_readers()]
-        return cls(_grouped(leaves, ("title_exact", "body_exact"), 1),
-                   _grouped(leaves, ("title_cw", "body_cw"), MIN_COMPOUND_DF))
+        leaves = _leaves(reader, directory)
+        return cls(*(_grouped(leaves, fields, min_df) for _name, fields, min_df in TABLES))
 
     @classmethod
     def load(cls, directory: Path) -> "Vocabulary":
@@ -52,15 +58,7 @@ class Vocabulary:
         return cls(data["syllables"], data["compounds"])
 
     def save(self, directory: Path) -> None:
-        data = {"format": FORMAT, "syllables": self.syllables, "compounds": self.compounds}
-        path = Path(directory) / FILE
-        partial = path.with_name(f".{FILE}.{os.getpid()}")
-        with open(partial, "w", encoding="utf-8") as out:  # a table at a time: the text of both is not held at once
-            out.write("{")
-            for at, (name, value) in enumerate(data.items()):
-                out.write(f"{', ' if at else ''}{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
-            out.write("}")
-        os.replace(partial, path)  # a reader sees the old vocabulary or the new one, never half of it
+        _write(directory, {"syllables": lambda: self.syllables, "compounds": lambda: self.compounds})
 
     def knows(self, exact_word: str) -> bool:
         """Whether this accented, lowercase word occurs in the index."""
@@ -92,12 +90,38 @@ class Vocabulary:
         return best
 
 
-def build_vocabulary(index, directory: Path) -> Vocabulary:
-    """Compute the vocabulary of a committed index and save it beside the index files."""
+def build_vocabulary(index, directory: Path) -> None:
+    """Compute the vocabulary of a committed index and save it beside the index files, a table at a time: each is
+    computed, written and let go before the next (at the full corpus the syllables' table alone holds 23 MB)."""
     with index.reader() as reader:
-        vocabulary = Vocabulary.from_reader(reader, directory)
-    vocabulary.save(directory)
-    return vocabulary
+        leaves = _leaves(reader, directory)
+        _write(directory, {name: partial(_grouped, leaves, fields, min_df) for name, fields, min_df in TABLES})
+
+
+def _leaves(reader, directory: Path | None) -> list:
+    return [(leaf, decoded.open_segment(directory, leaf) if directory else None) for leaf, _ in reader.leaf_readers()]
+
+
+def _write(directory: Path, tables: dict[str, Callable[[], dict[str, str]]]) -> None:
+    path = Path(directory) / FILE
+    partial_path = path.with_name(f".{FILE}.{os.getpid()}")
+    with open(partial_path, "w", encoding="utf-8") as out:
+        out.write(f'{{"format": {FORMAT}')
+        for name, table in tables.items():
+            out.write(f", {json.dumps(name)}: ")
+            _dump(out, table())
+        out.write("}")
+    os.replace(partial_path, path)  # a reader sees the old vocabulary or the new one, never half of it
+
+
+def _dump(out, table: dict[str, str]) -> None:
+    """The table as a JSON object, written a slice of entries at a time: the text of the whole is never held."""
+    items, separator = iter(table.items()), ""
+    out.write("{")
+    while chunk := dict(islice(items, DUMPED_ENTRIES)):
+        out.write(separator + json.dumps(chunk, ensure_ascii=False)[1:-1])
+        separator = ", "
+    out.write("}")
 
 
 def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str, list]:
@@ -111,13 +135,17 @@ def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str
             if fieldname in leaf.indexed_field_names():
                 for term, info in leaf.iter_field(fieldname):
                     counts[term.decode("utf-8")] += info.doc_frequency()
-    groups: dict[str, list] = defaultdict(list)
-    folded = fold.__wrapped__  # each form once: the cache would only hold a few hundred thousand of them
-    for form, df in counts.items():
-        if df >= min_df:
-            groups[folded(form)].append((form, df))
+    forms = sorted(form for form, df in counts.items() if df >= min_df)  # ties in frequency: by form
+    dfs = np.fromiter(map(counts.__getitem__, forms), dtype=np.int64, count=len(forms))
     del counts
-    return {key: _joined(sorted(forms, key=lambda f: (-f[1], f[0]))[:PER_FORM]) for key, forms in groups.items()}
+    keys: dict[str, int] = {}
+    folded = fold.__wrapped__  # each form once: the cache would only hold a few hundred thousand of them
+    key = np.fromiter((keys.setdefault(folded(form), len(keys)) for form in forms), dtype=np.int64, count=len(forms))
+    order = np.lexsort((-dfs, key))  # stable: by key, then frequency, then form
+    firsts = np.searchsorted(key[order], np.arange(len(keys) + 1)).tolist()
+    order, dfs = order.tolist(), dfs.tolist()
+    return {name: " ".join(f"{forms[k]} {dfs[k]}" for k in order[first:min(first + PER_FORM, end)])
+            for name, first, end in zip(keys, firsts, firsts[1:])}
 
 
 def _joined(forms: list) -> str:

@@ -2,7 +2,7 @@ import json
 
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import store, vocabulary
 from indexer.vocabulary import FILE, Vocabulary
 from tests.helpers import article, build_index, whoosh_written_index
 
@@ -57,3 +57,11 @@ def test_no_vocabulary_file_is_an_empty_vocabulary(tmp_path):
     empty = Vocabulary.load(tmp_path)
     assert _answers(empty) == {"accented": [None] * 4, "frequency": [0] * 4, "knows": [False] * 3,
                                "doc_freq": [0, 0, 0], "compounds": [], "correction": None}
+
+
+def test_tables_are_written_a_slice_of_entries_at_a_time_as_one_json_document(tmp_path, monkeypatch):
+    monkeypatch.setattr(vocabulary, "DUMPED_ENTRIES", 2)
+    syllables = {"a": "á 2", "b": "b 1", "c": "ç 3 c 1", "d": "đ 1", "e": "é 5"}
+    Vocabulary(syllables, {}).save(tmp_path)
+    assert json.loads((tmp_path / FILE).read_text("utf-8")) == {"format": 2, "syllables": syllables, "compounds": {}}
+    assert Vocabulary.load(tmp_path).__dict__ == {"syllables": syllables, "compounds": {}}
