@@ -20,15 +20,16 @@ JOINER = "_"
 SYLLABLE_PATTERN = r"\d+(?:[.,]\d+)+|[^\W_]+"
 COMPOUND_PATTERN = r"[^\W_]+(?:_[^\W_]+)+"
 _NOT_FOLDED = re.compile(r"[^0-9a-z_.,]+")
+CACHED_WORDS = 2**14  # per cache: the common words (a build's workers would otherwise keep 100 MB of rare ones)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def fold(word: str) -> str:
     """Lowercase ASCII form of a word: diacritics dropped, đ → d ("Hội" → "hoi")."""
     return _NOT_FOLDED.sub("", unidecode(word).lower())
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def exact(word: str) -> str:
     """Lowercase accented form with one tone-mark placement, so "Hòa" and "hoà" are the same word."""
     return canonical_tones(word.lower())
@@ -107,7 +108,7 @@ def term_of(form: str) -> Callable[[str], str]:
     return fold if form == "folded" else _exact_as_written
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _exact_as_written(word: str) -> str:
     return exact(word.lower())  # what LowercaseFilter then ExactFilter make of a token
 
