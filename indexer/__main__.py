@@ -3,4 +3,5 @@ import sys
 
 from indexer.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a process `multiprocessing` spawns imports this module again
+    sys.exit(main())

@@ -6,6 +6,7 @@ compounds an accent-free pair may be, whether a Telex-decoded word exists, and s
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import string
 from collections import defaultdict
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from whoosh import index as whoosh_index
 
 from indexer import decoded
 from indexer.analysis import JOINER, fold
@@ -24,6 +26,7 @@ FORMAT = 2
 PER_FORM = 6           # accented variants kept for each folded form
 MIN_COMPOUND_DF = 2    # compounds seen in one article only are mostly segmentation noise
 DUMPED_ENTRIES = 8192  # vocabulary entries turned into JSON text at once
+OWN_PROCESS_DOCS = 20_000  # an index this large has its vocabulary computed in a process of its own
 _LETTERS = string.ascii_lowercase + string.digits
 # (name, the fields whose terms it lists, the document frequency a form needs to be kept)
 TABLES = (("syllables", ("title_exact", "body_exact"), 1), ("compounds", ("title_cw", "body_cw"), MIN_COMPOUND_DF))
@@ -92,7 +95,24 @@ class Vocabulary:
 
 def build_vocabulary(index, directory: Path) -> None:
     """Compute the vocabulary of a committed index and save it beside the index files, a table at a time: each is
-    computed, written and let go before the next (at the full corpus the syllables' table alone holds 23 MB)."""
+    computed, written and let go before the next (at the full corpus the syllables' table alone holds 23 MB).
+    A large index's is computed in a new process: its 90 MB of strings would otherwise stack on the 100 MB that a
+    build's heap keeps of what it freed."""
+    if index.doc_count_all() < OWN_PROCESS_DOCS:
+        _build(index, directory)
+        return
+    process = multiprocessing.get_context("spawn").Process(target=_build_in, args=(str(directory),))
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"the vocabulary of {directory} was not built: its process exited with {process.exitcode}")
+
+
+def _build_in(directory: str) -> None:
+    _build(whoosh_index.open_dir(directory), Path(directory))
+
+
+def _build(index, directory: Path) -> None:
     with index.reader() as reader:
         leaves = _leaves(reader, directory)
         _write(directory, {name: partial(_grouped, leaves, fields, min_df) for name, fields, min_df in TABLES})

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from whoosh import index as whoosh_index
 
 from indexer import store, vocabulary
@@ -65,3 +67,22 @@ def test_tables_are_written_a_slice_of_entries_at_a_time_as_one_json_document(tm
     Vocabulary(syllables, {}).save(tmp_path)
     assert json.loads((tmp_path / FILE).read_text("utf-8")) == {"format": 2, "syllables": syllables, "compounds": {}}
     assert Vocabulary.load(tmp_path).__dict__ == {"syllables": syllables, "compounds": {}}
+
+
+def test_a_large_index_has_its_vocabulary_built_in_a_process_of_its_own(tmp_path, monkeypatch):
+    generation = store.current_generation(build_index(tmp_path, RECORDS, "here"))
+    expected = Vocabulary.load(generation).__dict__  # built in this process: 3 documents
+    assert expected["syllables"]["thu"] == "thủ 4"
+    monkeypatch.setattr(vocabulary, "OWN_PROCESS_DOCS", len(RECORDS))
+    monkeypatch.setattr(vocabulary, "_build", lambda *_args: pytest.fail("built in this process"))
+    (generation / FILE).unlink()
+    vocabulary.build_vocabulary(whoosh_index.open_dir(str(generation)), generation)
+    assert Vocabulary.load(generation).__dict__ == expected
+
+
+def test_a_vocabulary_process_that_fails_fails_the_build_with_a_message(tmp_path, monkeypatch):
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
+    monkeypatch.setattr(vocabulary, "OWN_PROCESS_DOCS", 1)
+    index = whoosh_index.open_dir(str(generation))
+    with pytest.raises(RuntimeError, match=r"the vocabulary of .*empty was not built: its process exited with 1"):
+        vocabulary.build_vocabulary(index, tmp_path / "empty")  # no index there: the new process cannot open it
