@@ -20,7 +20,7 @@ JOINER = "_"
 SYLLABLE_PATTERN = r"\d+(?:[.,]\d+)+|[^\W_]+"
 COMPOUND_PATTERN = r"[^\W_]+(?:_[^\W_]+)+"
 _NOT_FOLDED = re.compile(r"[^0-9a-z_.,]+")
-CACHED_WORDS = 2**14  # per cache: the common words (a build's workers would otherwise keep 100 MB of rare ones)
+CACHED_WORDS = 2**16  # per cache: the common words (a build's workers would otherwise keep 100 MB of rare ones)
 
 
 @lru_cache(maxsize=CACHED_WORDS)
