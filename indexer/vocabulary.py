@@ -144,7 +144,7 @@ def _dump(out, table: dict[str, str]) -> None:
     out.write("}")
 
 
-def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str, list]:
+def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str, str]:
     counts: dict[str, int] = defaultdict(int)
     for leaf, segment in leaves:
         if segment is not None and segment.terms is not None:
