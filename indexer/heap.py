@@ -2,8 +2,8 @@
 
 glibc keeps the pages of freed NumPy arrays and Python objects in its heap for reuse, so a build's resident memory
 only grows: the merge and the vocabulary would then stack their own peaks on top of what ingestion left behind.
-`malloc_trim(0)` returns every free page; it costs a few milliseconds, so it is called between phases and after
-each sorted run, not per article.
+`malloc_trim(0)` returns every free page; it costs a few milliseconds, so it is called between phases, after each
+sorted run and before each range of the merge, not per article.
 """
 from __future__ import annotations
 
