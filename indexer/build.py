@@ -12,7 +12,7 @@ import time
 from collections import deque
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, islice, tee
+from itertools import compress, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -203,33 +203,39 @@ def _accepted(records: Iterable[Article | Rejection], report: BuildReport) -> It
 
 def prepared(articles: Iterable[Article], jobs: int | None = None) -> Iterator[dict]:
     """Whoosh documents for the articles, in order, analysed by `jobs` processes with a bounded queue."""
-    yield from _in_order(prepare, articles, jobs, BATCH // 4)
+    for _article, doc in _in_order(prepare, articles, jobs, BATCH // 4):
+        yield doc
 
 
 def prepared_batches(articles: Iterable[Article], jobs: int | None = None) \
         -> Iterator[tuple[list[Article], tuple[list[tuple[str, ...]], Batch]]]:
     """The articles in batches of BATCH, in order, each with what `prepare_batch` makes of it."""
     batches = iter(lambda: list(islice(articles, BATCH)), [])
-    sent, kept = tee(batches)  # kept lags behind sent by the batches in the workers' hands
-    yield from zip(kept, _in_order(prepare_batch, sent, jobs, 1, ahead=1))
+    yield from _in_order(prepare_batch, batches, jobs, 1, ahead=1)
 
 
-def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: int = 4) -> Iterator:
-    """`work` of each item, in order, done by `jobs` processes with a bounded queue (up to three times `ahead`
-    chunks of work per process)."""
+def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: int = 4) -> Iterator[tuple]:
+    """(item, `work` of it) for each item, in order, done by `jobs` processes with a bounded queue (up to three
+    times `ahead` chunks of work per process). Only the items of that queue are held (`itertools.tee` would keep
+    them in blocks of 57: a fifth of the writing process's traced memory at the full corpus)."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield from map(work, items)
+        yield from ((item, work(item)) for item in items)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: deque = deque()
         iterator = iter(items)
         while chunk := list(islice(iterator, chunksize * ahead * jobs)):
-            pending.append(pool.map_async(work, chunk, chunksize=chunksize))
+            pending.append((chunk, pool.map_async(work, chunk, chunksize=chunksize)))
             if len(pending) > 2:
-                yield from pending.popleft().get()
+                yield from _paired(pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from _paired(pending.popleft())
+
+
+def _paired(sent: tuple) -> Iterator[tuple]:
+    chunk, result = sent
+    yield from zip(chunk, result.get())
 
 
 def prepare_batch(articles: list[Article]) -> tuple[list[tuple[str, ...]], Batch]:
