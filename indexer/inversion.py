@@ -156,17 +156,26 @@ class Inverter:
         return numbers
 
     def finish(self, out: Path) -> None:
-        """Write the decoded files of the segment into `out` (a new directory), then remove the runs."""
+        """Write the decoded files of the segment into `out` (a new directory), then remove the runs. A large build
+        merges in a process of its own, from the term table and the runs on disk (`heap.apart`)."""
         try:
             self._spill()
             out.mkdir()
-            blobs, sizes = zip(*self._texts) if self._texts else ((), ())
-            terms = decoded.TermTable(b"".join(blobs), np.concatenate(([0], *sizes)).cumsum())
-            self.terms, self._texts = Numbering(), []
-            del blobs, sizes
-            heap.release()
-            _write_segment(out, terms, self._runs, self._dtypes())
-            del terms
+            texts, self.terms, self._texts = self._texts, Numbering(), []
+            if self.docs < heap.OWN_PROCESS_DOCS:
+                blobs, sizes = zip(*texts) if texts else ((), ())
+                del texts
+                terms = decoded.TermTable(b"".join(blobs), np.concatenate(([0], *sizes)).cumsum())
+                del blobs, sizes
+                heap.release()
+                _write_segment(out, terms, self._runs, self._dtypes())
+                del terms
+            else:
+                _save_texts(texts, self._tmp)
+                del texts
+                heap.release()
+                heap.apart(_merge, (out, self._tmp, len(self._runs), self._dtypes()),
+                           f"the postings of {out} were not written")
             codes = np.concatenate(self._length_codes) if self._length_codes else np.zeros((0, len(FIELDS)), np.uint8)
             self._length_codes = []
             for f, (name, _source, _form) in enumerate(FIELDS):
@@ -180,8 +189,10 @@ class Inverter:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _dtypes(self) -> tuple[type, type]:
-        return (np.uint16 if self._max_weight < 2**16 else np.int32,
-                np.uint16 if self._max_position < 2**16 else np.int32)
+        """The types of the weights and of the positions: the smallest that holds them (at the full corpus no term
+        comes up more than 229 times in a field, and 0.6 of the weights are 1)."""
+        return (_smallest(self._max_weight, (np.uint8, np.uint16, np.int32)),
+                _smallest(self._max_position, (np.uint16, np.int32)))
 
     def _spill(self) -> None:
         """Sort what is pending by term (documents stay ascending within a term) and save it as a run, an array at a
@@ -206,6 +217,10 @@ class Inverter:
         heap.release()
 
 
+def _smallest(largest: int, types: tuple[type, ...]) -> type:
+    return next(t for t in types if largest <= np.iinfo(t).max)
+
+
 def _joined(pending: dict[str, list[np.ndarray]], name: str) -> np.ndarray:
     """One pending array, its parts let go of as they are joined."""
     parts = pending.pop(name)
@@ -222,6 +237,13 @@ class _SortedRun:
         self.directory = directory
         self.directory.mkdir()
         self.postings = 0
+
+    @classmethod
+    def written(cls, directory: Path) -> "_SortedRun":
+        """A run another process wrote into `directory`."""
+        run = cls.__new__(cls)
+        run.directory, run.postings = directory, (directory / "term").stat().st_size // 4
+        return run
 
     def write(self, name: str, values: np.ndarray) -> None:
         values.astype(np.int32, copy=False).tofile(self.directory / name)
@@ -250,6 +272,21 @@ def _regrouped(positions: np.ndarray, npos: np.ndarray, order: np.ndarray) -> np
 def length_codes(lengths: np.ndarray) -> np.ndarray:
     """Whoosh's one-byte code of each field length (`whoosh.util.numeric.length_to_byte`)."""
     return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
+
+
+def _save_texts(texts: list[tuple[bytes, np.ndarray]], scratch: Path) -> None:
+    """The terms' texts as `_merge` reads them back: one file of them all, and the size of each."""
+    with open(scratch / "terms", "wb") as out:
+        for blob, _sizes in texts:
+            out.write(blob)
+    np.concatenate([sizes for _blob, sizes in texts] or [np.zeros(0, np.int32)]).tofile(scratch / "term_sizes")
+
+
+def _merge(out: Path, scratch: Path, runs: int, dtypes: tuple[type, type]) -> None:
+    """`_write_segment` in a process of its own, from what `Inverter.finish` left in `scratch`."""
+    sizes = np.fromfile(scratch / "term_sizes", dtype=np.int32)
+    terms = decoded.TermTable((scratch / "terms").read_bytes(), np.concatenate(([0], sizes.cumsum(dtype=np.int64))))
+    _write_segment(out, terms, [_SortedRun.written(scratch / f"run{k}") for k in range(runs)], dtypes)
 
 
 def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:

@@ -6,7 +6,6 @@ compounds an accent-free pair may be, whether a Telex-decoded word exists, and s
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import string
 from collections import defaultdict
@@ -18,7 +17,7 @@ from typing import Callable
 import numpy as np
 from whoosh import index as whoosh_index
 
-from indexer import decoded
+from indexer import decoded, heap
 from indexer.analysis import JOINER, fold
 
 FILE = "vocabulary.json"
@@ -26,7 +25,6 @@ FORMAT = 2
 PER_FORM = 6           # accented variants kept for each folded form
 MIN_COMPOUND_DF = 2    # compounds seen in one article only are mostly segmentation noise
 DUMPED_ENTRIES = 8192  # vocabulary entries turned into JSON text at once
-OWN_PROCESS_DOCS = 20_000  # an index this large has its vocabulary computed in a process of its own
 _LETTERS = string.ascii_lowercase + string.digits
 # (name, the fields whose terms it lists, the document frequency a form needs to be kept)
 TABLES = (("syllables", ("title_exact", "body_exact"), 1), ("compounds", ("title_cw", "body_cw"), MIN_COMPOUND_DF))
@@ -98,14 +96,10 @@ def build_vocabulary(index, directory: Path) -> None:
     computed, written and let go before the next (at the full corpus the syllables' table alone holds 23 MB).
     A large index's is computed in a new process: its 90 MB of strings would otherwise stack on the 100 MB that a
     build's heap keeps of what it freed."""
-    if index.doc_count_all() < OWN_PROCESS_DOCS:
+    if index.doc_count_all() < heap.OWN_PROCESS_DOCS:
         _build(index, directory)
-        return
-    process = multiprocessing.get_context("spawn").Process(target=_build_in, args=(str(directory),))
-    process.start()
-    process.join()
-    if process.exitcode != 0:
-        raise RuntimeError(f"the vocabulary of {directory} was not built: its process exited with {process.exitcode}")
+    else:
+        heap.apart(_build_in, (str(directory),), f"the vocabulary of {directory} was not built")
 
 
 def _build_in(directory: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import build as building
-from indexer import decoded, inversion, store
+from indexer import decoded, heap, inversion, store
 from indexer.docsets import DocSets
 from tests.helpers import article, build_index, whoosh_written_index, write_jsonl
 
@@ -273,23 +273,50 @@ def test_a_build_whose_postings_are_damaged_is_not_served(tmp_path):
         service.search(SearchRequest(q="vang"))
 
 
+# two partitions of terms, as a build writes them; "a" and "d" have a gap of GAP_LIMIT or more; "c" has two gaps of
+# 256 or more, whose high bytes are kept apart, and "e" one, in the second partition
+GAPPED = {"body\0a": [0, 5, 70000, 70001], "body\0b": [3], "body\0c": [1, 2, 65537, 65800],
+          "body\0d": [10, 65546], "body\0e": [7, 263, 264]}
+
+
+def _write_gapped(directory) -> decoded.Segment:
+    terms, counts = list(GAPPED), np.array([len(v) for v in GAPPED.values()])
+    with decoded.IdsWriter(directory, int(counts.sum()), len(terms)) as writer:
+        writer.write(np.array([0, 1]), counts[:2], np.array(GAPPED["body\0a"] + GAPPED["body\0b"]))
+        writer.write(np.array([2, 3, 4]), counts[2:], np.array([d for t in terms[2:] for d in GAPPED[t]]))
+    with decoded.ArrayWriter(directory / "weights.npy", np.uint8, int(counts.sum())) as weights:
+        weights.write(np.ones(int(counts.sum())))
+    np.save(directory / "positions.npy", np.zeros(0, np.uint16))
+    decoded.save_terms(directory, decoded.TermTable.of([t.encode() for t in terms]), counts,
+                       np.full(len(terms), -1), writer)
+    return decoded.Segment(directory)
+
+
+def _ids_of(segment: decoded.Segment) -> dict:
+    return {t: segment.postings("body", t.split("\0")[1])[0].tolist() for t in GAPPED}
+
+
 def test_ids_are_stored_as_gaps_and_terms_with_a_wide_gap_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(decoded, "JOINED_TERMS", 3)  # the term table written in two parts
-    # two partitions of terms, as a build writes them; "a" and "d" have a gap of GAP_LIMIT or more
-    ids = {"body\0a": [0, 5, 70000, 70001], "body\0b": [3], "body\0c": [1, 2, 65537], "body\0d": [10, 65546]}
-    terms, counts = list(ids), np.array([len(v) for v in ids.values()])
-    with decoded.IdsWriter(tmp_path, int(counts.sum()), len(terms)) as writer:
-        writer.write(np.array([0, 1]), counts[:2], np.array(ids["body\0a"] + ids["body\0b"]))
-        writer.write(np.array([2, 3]), counts[2:], np.array(ids["body\0c"] + ids["body\0d"]))
-    with decoded.ArrayWriter(tmp_path / "weights.npy", np.uint16, int(counts.sum())) as weights:
-        weights.write(np.ones(int(counts.sum())))
-    np.save(tmp_path / "positions.npy", np.zeros(0, np.uint16))
-    decoded.save_terms(tmp_path, decoded.TermTable.of([t.encode() for t in terms]), counts, np.full(len(terms), -1), writer)
-    segment = decoded.Segment(tmp_path)
-    assert {t: segment.postings("body", t.split("\0")[1])[0].tolist() for t in terms} == ids
-    assert segment.postings("body", "e")[0].tolist() == []
-    assert np.load(tmp_path / "gaps.npy").tolist() == [0, 0, 0, 0, 0, 0, 1, 65535, 0, 0]
+    segment = _write_gapped(tmp_path)
+    assert _ids_of(segment) == GAPPED
+    assert segment.postings("body", "f")[0].tolist() == []
+    # gaps of c: 1, 65535 (255 + 255 * 256), 263 (7 + 256); of e: 256 (0 + 256), 1
+    assert np.load(tmp_path / "gaps.npy").tolist() == [0, 0, 0, 0, 0, 0, 1, 255, 7, 0, 0, 0, 0, 1]
+    assert np.load(tmp_path / "gaps.npy").dtype == np.uint8
+    assert np.load(tmp_path / "high_at.npy").tolist() == [7, 8, 12]
+    assert np.load(tmp_path / "high.npy").tolist() == [255, 1, 1]
     assert np.load(tmp_path / "wide_ids.npy").tolist() == [0, 5, 70000, 70001, 10, 65546]
+
+
+def test_gaps_written_in_two_bytes_by_an_earlier_version_are_read(tmp_path):
+    _write_gapped(tmp_path)
+    gaps = np.load(tmp_path / "gaps.npy").astype(np.uint16)
+    gaps[np.load(tmp_path / "high_at.npy")] += np.load(tmp_path / "high.npy").astype(np.uint16) << 8
+    np.save(tmp_path / "gaps.npy", gaps)
+    for name in ("high_at", "high"):
+        (tmp_path / f"{name}.npy").unlink()
+    assert _ids_of(decoded.Segment(tmp_path)) == GAPPED
 
 
 def test_ids_written_whole_by_an_earlier_version_are_read(tmp_path):
@@ -299,8 +326,44 @@ def test_ids_written_whole_by_an_earlier_version_are_read(tmp_path):
     ids = np.concatenate([decoded.Segment(directory)._ids(at, int(start), int(count)) for at, (start, count)
                           in sorted(enumerate(zip(segment.starts, segment.counts)), key=lambda item: item[1][0])])
     np.save(directory / "ids.npy", ids.astype(np.int32))
-    for name in ("gaps", "firsts", "wide_starts", "wide_ids"):
+    for name in ("gaps", "firsts", "wide_starts", "wide_ids", "high_at", "high"):
         (directory / f"{name}.npy").unlink()
     old = decoded.Segment(directory)
     assert {t: old.postings("body", t)[0].tolist() for t in expected} == expected
     assert old.postings("body", "vang")[0].dtype == np.int32 and expected["vang"]
+
+
+
+@pytest.mark.parametrize("repeats, weight_type", [(255, np.uint8), (256, np.uint16)])
+def test_weights_take_the_smallest_type_that_holds_them(tmp_path, repeats, weight_type):
+    records = RECORDS + [article("r", "Vàng", " ".join(["vàng"] * repeats))]
+    whoosh, terms, _lengths, _totals = _reference(tmp_path, records)
+    generation = store.current_generation(build_index(tmp_path, records))
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert _decoded_postings(generation, reader, terms) == whoosh
+        (leaf, _offset), = reader.leaf_readers()
+        assert np.load(decoded.path_of(generation, leaf) / "weights.npy").dtype == weight_type
+    assert whoosh[None, "body", "vang"][1][-1][:2] == (3, float(repeats))
+
+
+def test_a_large_build_merges_in_a_process_of_its_own(tmp_path, monkeypatch):
+    records = RECORDS + [article(f"n{i}", f"Tin số {i}", f"Giá vàng {i} hội đàm {i % 3}") for i in range(10)]
+    whoosh, terms, _lengths, _totals = _reference(tmp_path, records)
+    monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", len(records))
+    monkeypatch.setattr(inversion, "RUN_POSTINGS", 7)  # several runs, read back by the new process
+    monkeypatch.setattr(inversion, "_write_segment", lambda *_args: pytest.fail("merged in this process"))
+    generation = store.current_generation(build_index(tmp_path, records))
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert _decoded_postings(generation, reader, terms) == whoosh
+    assert not list((tmp_path / "index").rglob(".inversion"))
+
+
+def test_a_merge_process_that_fails_fails_the_build_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", 1)
+    inverter = inversion.Inverter(tmp_path / "scratch")
+    inverter.add(inversion.analyse([("Hội đàm", "Giá vàng tăng")]))
+    inverter._spill()
+    (tmp_path / "scratch" / "run0" / "doc").unlink()  # the new process cannot read the run back
+    with pytest.raises(RuntimeError, match=r"the postings of .*out were not written: its process exited with 1"):
+        inverter.finish(tmp_path / "out")
+    assert not (tmp_path / "scratch").exists()

@@ -4,7 +4,7 @@ import pytest
 
 from whoosh import index as whoosh_index
 
-from indexer import store, vocabulary
+from indexer import heap, store, vocabulary
 from indexer.vocabulary import FILE, Vocabulary
 from tests.helpers import article, build_index, whoosh_written_index
 
@@ -73,7 +73,7 @@ def test_a_large_index_has_its_vocabulary_built_in_a_process_of_its_own(tmp_path
     generation = store.current_generation(build_index(tmp_path, RECORDS, "here"))
     expected = Vocabulary.load(generation).__dict__  # built in this process: 3 documents
     assert expected["syllables"]["thu"] == "thủ 4"
-    monkeypatch.setattr(vocabulary, "OWN_PROCESS_DOCS", len(RECORDS))
+    monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", len(RECORDS))
     monkeypatch.setattr(vocabulary, "_build", lambda *_args: pytest.fail("built in this process"))
     (generation / FILE).unlink()
     vocabulary.build_vocabulary(whoosh_index.open_dir(str(generation)), generation)
@@ -82,7 +82,7 @@ def test_a_large_index_has_its_vocabulary_built_in_a_process_of_its_own(tmp_path
 
 def test_a_vocabulary_process_that_fails_fails_the_build_with_a_message(tmp_path, monkeypatch):
     generation = store.current_generation(build_index(tmp_path, RECORDS))
-    monkeypatch.setattr(vocabulary, "OWN_PROCESS_DOCS", 1)
+    monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", 1)
     index = whoosh_index.open_dir(str(generation))
     with pytest.raises(RuntimeError, match=r"the vocabulary of .*empty was not built: its process exited with 1"):
         vocabulary.build_vocabulary(index, tmp_path / "empty")  # no index there: the new process cannot open it
