@@ -104,7 +104,8 @@ class Segment:
         if wide >= 0:
             return self.wide_ids[wide:wide + count]
         gaps = self.gaps[start:start + count]
-        first, last = np.searchsorted(self.high_at, (start, start + count)).tolist()
+        # needles of the array's own type: others would have NumPy convert the whole array on every call
+        first, last = np.searchsorted(self.high_at, np.array((start, start + count), self.high_at.dtype)).tolist()
         if first == last:
             ids = np.cumsum(gaps, dtype=np.int32)
         else:
