@@ -206,10 +206,39 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path, index_dir):
     with open(tmp_path / "server.log", "w+") as log:
         process = start_server(index_dir, port, log)
         children = workers(process.pid)
-        assert len(children) == 2
-        process.terminate()
-        assert process.wait(timeout=10) == 0
-        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        try:
+            assert len(children) == 2
+            process.terminate()
+            assert process.wait(timeout=10) == 0
+            assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        finally:  # a server that did not stop is not left behind
+            for pid in [process.pid, *children]:
+                webui_main._signal(pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_sigterm_arriving_while_a_worker_is_forked_stops_that_worker_too(monkeypatch):
+    signalled = []
+
+    def fork_then_sigterm(app, listening, threads):
+        pid = os.fork()
+        if pid == 0:  # a worker: serves (here, sleeps) until signalled, as `_fork`'s do
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+                time.sleep(3)
+            finally:
+                os._exit(0)
+        # before the supervisor has the worker on its list; to this thread, the one a supervisor has (pytest's
+        # process may have others, which would take a signal sent to the process)
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+        return pid
+
+    monkeypatch.setattr(webui_main, "_fork", fork_then_sigterm)
+    monkeypatch.setattr(webui_main, "_signal", lambda pid, signum: (signalled.append(pid), os.kill(pid, signum)))
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        assert webui_main._supervise(None, listening, 1, 1) == 0
+    assert len(signalled) == 1  # it was killed, not left to end by itself
 
 
 def test_a_worker_failing_as_it_starts_stops_the_server_with_status_1(monkeypatch):

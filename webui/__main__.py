@@ -21,6 +21,7 @@ from indexer.store import current_generation
 from webui import create_app
 
 QUICK_DEATH_SECONDS = 5.0  # a worker that fails this soon after its start would fail again: not restarted
+_STOPPING = frozenset({signal.SIGTERM, signal.SIGINT})
 log = logging.getLogger("webui")
 
 
@@ -74,7 +75,14 @@ class _Supervisor:
         self.stopping = False
 
     def start(self) -> None:
-        self.started[_fork(self.app, self.listening, self.threads)] = time.monotonic()
+        """Fork a worker, unless told to stop. SIGTERM and ^C wait until it is on the list `stop` signals: one arriving
+        during the fork would otherwise leave it serving, and the supervisor waiting for it."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            if not self.stopping:
+                self.started[_fork(self.app, self.listening, self.threads)] = time.monotonic()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
     def stop(self, _signum=None, _frame=None) -> None:
         self.stopping = True
@@ -106,6 +114,7 @@ def _fork(app, listening: socket.socket, threads: int) -> int:
         return pid
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # blocked by the supervisor's `start` for the fork
     code = 0
     try:
         serve(app, sockets=[listening], threads=threads, ident="vnsearch")
