@@ -3,9 +3,8 @@
 glibc keeps the pages of freed NumPy arrays and Python objects in its heap for reuse, so a build's resident memory
 only grows: the merge and the vocabulary would then stack their own peaks on top of what ingestion left behind.
 `malloc_trim(0)` returns every free page; it costs a few milliseconds, so it is called between phases, after each
-sorted run and before each range of the merge, not per article. It cannot return pages that a few live objects pin
-(the writing process keeps about 100 MB after ingesting the full corpus): a large build's merge and vocabulary run
-`apart`, in new processes.
+sorted run and before each range of the merge, not per article. It cannot return pages that a few live objects pin,
+nor pymalloc's arenas: a large build's merge and vocabulary run `apart`, in new processes.
 """
 from __future__ import annotations
 
