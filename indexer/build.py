@@ -216,8 +216,8 @@ def prepared_batches(articles: Iterable[Article], jobs: int | None = None) \
 
 def _in_order(work, items: Iterable, jobs: int | None, chunksize: int, ahead: int = 4) -> Iterator[tuple]:
     """(item, `work` of it) for each item, in order, done by `jobs` processes with a bounded queue (up to three
-    times `ahead` chunks of work per process). Only the items of that queue are held (`itertools.tee` would keep
-    them in blocks of 57: a fifth of the writing process's traced memory at the full corpus)."""
+    times `ahead` chunks of work per process). Only the items of that queue are held: `itertools.tee` kept them in
+    blocks of 57 (at 50k articles, 16 of the 52 MB tracemalloc traced in the writing process mid-ingestion)."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
         yield from ((item, work(item)) for item in items)

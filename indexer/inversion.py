@@ -156,26 +156,20 @@ class Inverter:
         return numbers
 
     def finish(self, out: Path) -> None:
-        """Write the decoded files of the segment into `out` (a new directory), then remove the runs. A large build
-        merges in a process of its own, from the term table and the runs on disk (`heap.apart`)."""
+        """Write the decoded files of the segment into `out` (a new directory), then remove the runs. The merge reads
+        the terms' texts and the runs from disk, for a large build in a process of its own (`heap.apart`)."""
         try:
             self._spill()
             out.mkdir()
             texts, self.terms, self._texts = self._texts, Numbering(), []
+            _save_texts(texts, self._tmp)
+            del texts
+            heap.release()
+            merge = (out, self._tmp, len(self._runs), self._dtypes())
             if self.docs < heap.OWN_PROCESS_DOCS:
-                blobs, sizes = zip(*texts) if texts else ((), ())
-                del texts
-                terms = decoded.TermTable(b"".join(blobs), np.concatenate(([0], *sizes)).cumsum())
-                del blobs, sizes
-                heap.release()
-                _write_segment(out, terms, self._runs, self._dtypes())
-                del terms
+                _merge(*merge)
             else:
-                _save_texts(texts, self._tmp)
-                del texts
-                heap.release()
-                heap.apart(_merge, (out, self._tmp, len(self._runs), self._dtypes()),
-                           f"the postings of {out} were not written")
+                heap.apart(_merge, merge, f"the postings of {out} were not written")
             codes = np.concatenate(self._length_codes) if self._length_codes else np.zeros((0, len(FIELDS)), np.uint8)
             self._length_codes = []
             for f, (name, _source, _form) in enumerate(FIELDS):
@@ -283,7 +277,7 @@ def _save_texts(texts: list[tuple[bytes, np.ndarray]], scratch: Path) -> None:
 
 
 def _merge(out: Path, scratch: Path, runs: int, dtypes: tuple[type, type]) -> None:
-    """`_write_segment` in a process of its own, from what `Inverter.finish` left in `scratch`."""
+    """`_write_segment` from what `Inverter.finish` left in `scratch` (in this process or in one of its own)."""
     sizes = np.fromfile(scratch / "term_sizes", dtype=np.int32)
     terms = decoded.TermTable((scratch / "terms").read_bytes(), np.concatenate(([0], sizes.cumsum(dtype=np.int64))))
     _write_segment(out, terms, [_SortedRun.written(scratch / f"run{k}") for k in range(runs)], dtypes)
