@@ -27,7 +27,7 @@ from indexer.schema import UNDATED, make_schema
 from indexer.segment import mark_all, mark_compounds
 from indexer.sources import read_sources, total_bytes
 from indexer.vocabulary import build_vocabulary
-from indexer import columns, decoded, heap, inversion, store
+from indexer import codec, columns, decoded, heap, inversion, store
 from indexer.inversion import Batch
 
 BATCH = 64  # articles a build gives a worker at once; an add, a quarter of that
@@ -167,7 +167,7 @@ def _writer(index, limitmb: int = WRITER_MB) -> Iterator:
     """A Whoosh writer, committed when the block ends and cancelled if it raises. Segments are never merged: those
     of a build hold no postings in Whoosh, which a merge would rewrite from Whoosh's alone. They stay separate files,
     not compound: Whoosh reads a compound file's parts by copying each into memory."""
-    writer = index.writer(limitmb=limitmb, compound=False)
+    writer = index.writer(limitmb=limitmb, compound=False, codec=codec.Codec())
     try:
         yield writer
     except BaseException:
