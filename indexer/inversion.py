@@ -294,7 +294,7 @@ def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], 
     cuts = [_cuts(run, edges) for run in runs]
     weight_type, position_type = dtypes
     with decoded.IdsWriter(out, int(counts.sum()), len(terms)) as ids, \
-            decoded.ArrayWriter(out / "weights.npy", weight_type, int(counts.sum())) as weights, \
+            decoded.WeightsWriter(out, int(counts.sum()), weight_type) as weights, \
             decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
         for k in range(len(edges) - 1):
             heap.release()  # the ranges' arrays differ in size: unreturned, what they free grew the merge by 66 MB
@@ -316,7 +316,7 @@ def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], 
 
 
 def _write_term(number: int, runs: list[_SortedRun], cuts: list, k: int, counts: np.ndarray,
-                ids: decoded.IdsWriter, weights: decoded.ArrayWriter, positions: decoded.ArrayWriter) -> None:
+                ids: decoded.IdsWriter, weights: decoded.WeightsWriter, positions: decoded.ArrayWriter) -> None:
     """One term's postings, alone in range k: each run holds them in document order, after the runs before it, so
     they are copied as they come, the positions (up to tens of millions for a common word) a run at a time."""
     if not counts[number]:

@@ -342,8 +342,26 @@ def test_weights_take_the_smallest_type_that_holds_them(tmp_path, repeats, weigh
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         assert _decoded_postings(generation, reader, terms) == whoosh
         (leaf, _offset), = reader.leaf_readers()
-        assert np.load(decoded.path_of(generation, leaf) / "weights.npy").dtype == weight_type
+        assert np.load(decoded.path_of(generation, leaf) / "weight_high.npy").dtype == weight_type
     assert whoosh[None, "body", "vang"][1][-1][:2] == (3, float(repeats))
+
+
+@pytest.mark.parametrize("first_nibble", [0, 1])
+def test_weights_two_to_a_byte_read_back_from_any_posting(tmp_path, first_nibble):
+    rng = np.random.default_rng(5)
+    values = rng.choice([1, 1, 1, 2, 3, 14, 15, 16, 200, 1000], size=1001).astype(np.uint16)
+    with decoded.WeightsWriter(tmp_path, len(values), np.uint16) as writer:
+        at = 0
+        for size in (first_nibble, 1, 2, 3, 7, 500, 1, len(values)):  # odd sizes leave half a byte to carry
+            writer.write(values[at:at + size])
+            at += size
+    assert np.load(tmp_path / "weight_nibbles.npy").nbytes == 501
+    assert np.load(tmp_path / "weight_high.npy").tolist() == values[values >= 15].tolist()
+    segment = object.__new__(decoded.Segment)
+    segment.nibbles, segment.weight_at, segment.weight_high = (
+        np.load(tmp_path / f"{name}.npy", mmap_mode="r") for name in ("weight_nibbles", "weight_at", "weight_high"))
+    for start, count in [(0, 1001), (0, 0), (1, 1), (2, 1), (1, 2), (5, 995), (999, 2), (1000, 1)]:
+        assert segment._weights(start, count).tolist() == values[start:start + count].tolist(), (start, count)
 
 
 def test_a_large_build_merges_in_a_process_of_its_own(tmp_path, monkeypatch):
@@ -367,3 +385,10 @@ def test_a_merge_process_that_fails_fails_the_build_with_a_message(tmp_path, mon
     with pytest.raises(RuntimeError, match=r"the postings of .*out were not written: its process exited with 1"):
         inverter.finish(tmp_path / "out")
     assert not (tmp_path / "scratch").exists()
+
+
+def test_term_tables_are_int32_unless_a_value_needs_more():
+    assert decoded._narrow(np.array([-1, 0, 2**31 - 1], dtype=np.int64)).dtype == np.int32
+    assert decoded._narrow(np.array([-1, 2**31], dtype=np.int64)).tolist() == [-1, 2**31]
+    assert decoded._narrow(np.array([-(2**31) - 1], dtype=np.int64)).dtype == np.int64
+    assert decoded._narrow(np.zeros(0, dtype=np.int64)).dtype == np.int32
