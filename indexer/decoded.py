@@ -29,6 +29,8 @@ _ID_ARRAYS = ("gaps", "firsts", "wide_starts", "wide_ids")
 _HIGH_ARRAYS = ("high_at", "high")  # a segment written before gaps took one byte has neither
 _NIBBLE_ARRAYS = ("weight_nibbles", "weight_at", "weight_high")  # a build's weights; an add's are `weights`
 NIBBLE_ESCAPE = 15  # a weight of 15 or more: its nibble holds 15, its value is in `weight_high`
+_PACKED_ARRAYS = ("packed_positions", "position_at", "position_high")  # a build's positions; an add's `positions`
+PACKED_ESCAPE = 4095  # a position of 4095 or more (0.0001 of the full corpus's): its value is in `position_high`
 _NO_IDS = np.zeros(0, np.int32)
 
 
@@ -49,9 +51,9 @@ class Segment:
 
     def __init__(self, directory: Path) -> None:
         whole = (directory / "ids.npy").exists()
-        nibbles = (directory / "weight_nibbles.npy").exists()
-        names = tuple(n for n in _ARRAYS if not (nibbles and n == "weights")) + (("ids",) if whole else _ID_ARRAYS)
-        names += _NIBBLE_ARRAYS if nibbles else ()
+        nibbles, packed = ((directory / f"{name}.npy").exists() for name in ("weight_nibbles", "packed_positions"))
+        names = tuple(n for n in _ARRAYS if not (nibbles and n == "weights" or packed and n == "positions"))
+        names += (("ids",) if whole else _ID_ARRAYS) + (_NIBBLE_ARRAYS if nibbles else ()) + (_PACKED_ARRAYS if packed else ())
         arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in names}
         self.keys, self.starts, self.counts = arrays["keys"], arrays["starts"], arrays["counts"]
         self.weights, self.whole_ids = arrays.get("weights"), arrays.get("ids")
@@ -61,7 +63,8 @@ class Segment:
             self.wide_starts, self.wide_ids = arrays["wide_starts"], arrays["wide_ids"]
             self.high_at, self.high = (np.load(directory / f"{name}.npy", mmap_mode="r")
                                        if (directory / "high_at.npy").exists() else _NO_IDS for name in _HIGH_ARRAYS)
-        self.positions, self.position_starts = arrays["positions"], arrays["position_starts"]
+        self.positions, self.position_starts = arrays.get("positions"), arrays["position_starts"]
+        self.packed, self.position_at, self.position_high = (arrays.get(name) for name in _PACKED_ARRAYS)
         self.directory = directory
         # the terms themselves, in key order (files written by `inversion`): a key two terms share is told apart
         self.terms = self.term_starts = None
@@ -89,16 +92,18 @@ class Segment:
         start = int(self.starts[at])
         return self._ids(at, start, doc_frequency), self._weights(start, doc_frequency)
 
-    def find_positions(self, fieldname: str, text: str, doc_frequency: int) -> tuple[np.ndarray, ...] | None:
+    def find_positions(self, fieldname: str, text: str, doc_frequency: int) -> tuple | None:
         """(ids, weights, positions) of a term of a positional field: each posting's positions, ascending, one
-        after the other (a posting has as many as its weight, the term's frequency in the document)."""
+        after the other (a posting has as many as its weight, the term's frequency in the document); positions
+        is an array or a `PackedPositions`, both indexed with an array of indices."""
         at = self._at(fieldname, text, doc_frequency)
         if at is None or self.position_starts[at] < 0:
             return None
         start, first = int(self.starts[at]), int(self.position_starts[at])
         weights = self._weights(start, doc_frequency)
         total = int(weights.sum(dtype=np.int64))
-        return self._ids(at, start, doc_frequency), weights, self.positions[first:first + total]
+        positions = self.positions[first:first + total] if self.packed is None else PackedPositions(self, first, total)
+        return self._ids(at, start, doc_frequency), weights, positions
 
     def _ids(self, at: int, start: int, count: int) -> np.ndarray:
         """The document numbers of term `at`: its first one plus the running sum of its gaps (a byte a posting, and
@@ -459,6 +464,76 @@ class IdsWriter:
         if exc[0] is None:
             for name, dtype in (("wide_ids", np.int32), ("high_at", self._at_type), ("high", np.uint8)):
                 _raw_to_npy(self.out / f"{name}.raw", self.out / f"{name}.npy", dtype)
+
+
+class PackedPositions:
+    """A term's positions in `packed_positions`, decoded only at the indices asked for (a phrase reads those of its
+    candidate documents): position i of the segment is 12 bits, at byte 3 * (i // 2), low half first."""
+
+    def __init__(self, segment: Segment, first: int, count: int) -> None:
+        self.segment, self.first, self.count = segment, first, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, indices: np.ndarray) -> np.ndarray:
+        at = np.asarray(indices, dtype=np.int64) + self.first
+        data, byte = self.segment.packed, 3 * (at >> 1)
+        odd = at & 1
+        first, second = data[byte + odd].astype(np.int32), data[byte + odd + 1].astype(np.int32)
+        values = np.where(odd.astype(bool), (first >> 4) | (second << 4), first | ((second & 15) << 8))
+        escaped = np.flatnonzero(values == PACKED_ESCAPE)
+        if len(escaped):
+            where = np.searchsorted(self.segment.position_at, at[escaped].astype(self.segment.position_at.dtype))
+            values[escaped] = self.segment.position_high[where]
+        return values
+
+
+class PositionsWriter:
+    """A build's positions, 12 bits each (`PackedPositions`): 1.5 bytes a position where two took; the few of
+    PACKED_ESCAPE or more have it in their place and their values in `position_high`, at the positions
+    `position_at` lists."""
+
+    def __init__(self, out: Path, count: int) -> None:
+        self.out = out
+        self._packed = ArrayWriter(out / "packed_positions.npy", np.uint8, 3 * ((count + 1) // 2))
+        self._at_type = np.uint32 if count < 2**32 else np.int64
+        self._raw = {name: open(out / f"{name}.raw", "wb") for name in _PACKED_ARRAYS[1:]}  # noqa: SIM115
+        self._carry = np.zeros(0, dtype=np.uint16)  # a position left over from an odd write
+        self._written = 0
+
+    def write(self, values: np.ndarray) -> None:
+        values = np.asarray(values)
+        high = np.flatnonzero(values >= PACKED_ESCAPE)
+        self._raw["position_at"].write((high + self._written).astype(self._at_type).tobytes())
+        self._raw["position_high"].write(values[high].astype(np.int32).tobytes())
+        self._written += len(values)
+        codes = np.concatenate((self._carry, np.minimum(values, PACKED_ESCAPE).astype(np.uint16)))
+        even = len(codes) - len(codes) % 2
+        self._packed.write(_pack12(codes[0:even:2], codes[1:even:2]))
+        self._carry = codes[even:]
+
+    def __enter__(self) -> "PositionsWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None and len(self._carry):
+            self._packed.write(_pack12(self._carry, np.zeros(1, dtype=np.uint16)))
+        for raw in self._raw.values():
+            raw.close()
+        self._packed.__exit__(*exc)
+        if exc[0] is None:
+            for name, dtype in (("position_at", self._at_type), ("position_high", np.int32)):
+                _raw_to_npy(self.out / f"{name}.raw", self.out / f"{name}.npy", dtype)
+
+
+def _pack12(even: np.ndarray, odd: np.ndarray) -> np.ndarray:
+    """Pairs of 12-bit codes as three bytes: even's low byte, even's high half and odd's low half, odd's high byte."""
+    out = np.empty((len(even), 3), dtype=np.uint8)
+    out[:, 0] = even & 255
+    out[:, 1] = (even >> 8) | ((odd & 15) << 4)
+    out[:, 2] = odd >> 4
+    return out.reshape(-1)
 
 
 class WeightsWriter:

@@ -115,7 +115,7 @@ class Inverter:
         self._length_codes: list[np.ndarray] = []  # uint8 (documents × FIELDS): what the files keep of the lengths
         self._total_lengths = np.zeros(len(FIELDS), dtype=np.int64)
         self._runs: list[_SortedRun] = []
-        self._max_weight = self._max_position = 0
+        self._max_weight = 0
         self._tmp = Path(scratch)
         self._tmp.mkdir()
 
@@ -132,8 +132,6 @@ class Inverter:
             lengths = lengths[keep]
         if len(weight):
             self._max_weight = max(self._max_weight, int(weight.max()))
-        if len(positions):
-            self._max_position = max(self._max_position, int(positions.max()))
         for name, values in zip(_SortedRun.NAMES, (term, doc + np.int32(self.docs), weight, npos, positions)):
             self._pending[name].append(values)
         self._pending_postings += len(term)
@@ -165,7 +163,7 @@ class Inverter:
             _save_texts(texts, self._tmp)
             del texts
             heap.release()
-            merge = (out, self._tmp, len(self._runs), self._dtypes())
+            merge = (out, self._tmp, len(self._runs), self._weight_type())
             if self.docs < heap.OWN_PROCESS_DOCS:
                 _merge(*merge)
             else:
@@ -182,11 +180,10 @@ class Inverter:
     def close(self) -> None:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def _dtypes(self) -> tuple[type, type]:
-        """The types of the weights and of the positions: the smallest that holds them (at the full corpus no term
-        comes up more than 229 times in a field, and 0.6 of the weights are 1)."""
-        return (_smallest(self._max_weight, (np.uint8, np.uint16, np.int32)),
-                _smallest(self._max_position, (np.uint16, np.int32)))
+    def _weight_type(self) -> type:
+        """The type of the weights of 15 or more (`decoded.WeightsWriter`): the smallest that holds them (at the full
+        corpus no term comes up more than 229 times in a field)."""
+        return _smallest(self._max_weight, (np.uint8, np.uint16, np.int32))
 
     def _spill(self) -> None:
         """Sort what is pending by term (documents stay ascending within a term) and save it as a run, an array at a
@@ -276,14 +273,14 @@ def _save_texts(texts: list[tuple[bytes, np.ndarray]], scratch: Path) -> None:
     np.concatenate([sizes for _blob, sizes in texts] or [np.zeros(0, np.int32)]).tofile(scratch / "term_sizes")
 
 
-def _merge(out: Path, scratch: Path, runs: int, dtypes: tuple[type, type]) -> None:
+def _merge(out: Path, scratch: Path, runs: int, weight_type: type) -> None:
     """`_write_segment` from what `Inverter.finish` left in `scratch` (in this process or in one of its own)."""
     sizes = np.fromfile(scratch / "term_sizes", dtype=np.int32)
     terms = decoded.TermTable((scratch / "terms").read_bytes(), np.concatenate(([0], sizes.cumsum(dtype=np.int64))))
-    _write_segment(out, terms, [_SortedRun.written(scratch / f"run{k}") for k in range(runs)], dtypes)
+    _write_segment(out, terms, [_SortedRun.written(scratch / f"run{k}") for k in range(runs)], weight_type)
 
 
-def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], dtypes: tuple[type, type]) -> None:
+def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], weight_type: type) -> None:
     counts = np.zeros(len(terms), dtype=np.int64)
     position_counts = np.zeros(len(terms), dtype=np.int64)
     for run in runs:
@@ -292,10 +289,9 @@ def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], 
         position_counts += np.bincount(term, weights=run.read("npos"), minlength=len(terms)).astype(np.int64)
     edges = _partitions(counts + position_counts)
     cuts = [_cuts(run, edges) for run in runs]
-    weight_type, position_type = dtypes
     with decoded.IdsWriter(out, int(counts.sum()), len(terms)) as ids, \
             decoded.WeightsWriter(out, int(counts.sum()), weight_type) as weights, \
-            decoded.ArrayWriter(out / "positions.npy", position_type, int(position_counts.sum())) as positions:
+            decoded.PositionsWriter(out, int(position_counts.sum())) as positions:
         for k in range(len(edges) - 1):
             heap.release()  # the ranges' arrays differ in size: unreturned, what they free grew the merge by 66 MB
             if edges[k + 1] - edges[k] == 1:
@@ -316,7 +312,7 @@ def _write_segment(out: Path, terms: decoded.TermTable, runs: list[_SortedRun], 
 
 
 def _write_term(number: int, runs: list[_SortedRun], cuts: list, k: int, counts: np.ndarray,
-                ids: decoded.IdsWriter, weights: decoded.WeightsWriter, positions: decoded.ArrayWriter) -> None:
+                ids: decoded.IdsWriter, weights: decoded.WeightsWriter, positions: decoded.PositionsWriter) -> None:
     """One term's postings, alone in range k: each run holds them in document order, after the runs before it, so
     they are copied as they come, the positions (up to tens of millions for a common word) a run at a time."""
     if not counts[number]:

@@ -54,7 +54,7 @@ def _decoded_postings(generation, reader, terms=None, only=None) -> dict:
                     positions = [None] * len(ids)
                     if with_positions is not None:
                         ends = np.cumsum(with_positions[1].astype(np.int64))
-                        flat = with_positions[2].tolist()
+                        flat = with_positions[2][np.arange(len(with_positions[2]))].tolist()
                         positions = [flat[end - int(w):end] for w, end in zip(with_positions[1], ends)]
                     rows = [(int(d), float(w), p) for d, w, p in zip(ids, weights, positions)]
                     out[segment_id if terms is None else None, name, text] = (ids.tolist(), rows)
@@ -392,3 +392,25 @@ def test_term_tables_are_int32_unless_a_value_needs_more():
     assert decoded._narrow(np.array([-1, 2**31], dtype=np.int64)).tolist() == [-1, 2**31]
     assert decoded._narrow(np.array([-(2**31) - 1], dtype=np.int64)).dtype == np.int64
     assert decoded._narrow(np.zeros(0, dtype=np.int64)).dtype == np.int32
+
+
+@pytest.mark.parametrize("first_write", [0, 1])
+def test_positions_in_twelve_bits_read_back_at_any_indices(tmp_path, first_write):
+    rng = np.random.default_rng(11)
+    values = rng.choice([0, 1, 7, 255, 256, 4094, 4095, 4096, 70000], size=999).astype(np.int64)
+    with decoded.PositionsWriter(tmp_path, len(values)) as writer:
+        at = 0
+        for size in (first_write, 1, 2, 3, 500, 1, len(values)):  # odd sizes leave a position to carry
+            writer.write(values[at:at + size])
+            at += size
+    assert np.load(tmp_path / "packed_positions.npy").nbytes == 3 * 500
+    assert np.load(tmp_path / "position_high.npy").tolist() == values[values >= 4095].tolist()
+    segment = object.__new__(decoded.Segment)
+    segment.packed, segment.position_at, segment.position_high = (
+        np.load(tmp_path / f"{name}.npy", mmap_mode="r") for name in ("packed_positions", "position_at", "position_high"))
+    for first, count in [(0, 999), (1, 998), (997, 2), (998, 1), (500, 0)]:
+        positions = decoded.PackedPositions(segment, first, count)
+        assert len(positions) == count
+        assert positions[np.arange(count)].tolist() == values[first:first + count].tolist()
+        chosen = np.sort(rng.choice(count, size=min(count, 17), replace=False)) if count else np.zeros(0, np.int64)
+        assert positions[chosen].tolist() == values[first + chosen].tolist()
