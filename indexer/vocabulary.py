@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import os
 import string
+import zipfile
 from collections import defaultdict
 from functools import partial
-from itertools import islice
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -20,25 +20,79 @@ from whoosh import index as whoosh_index
 from indexer import decoded, heap
 from indexer.analysis import JOINER, fold
 
-FILE = "vocabulary.json"
-FORMAT = 2
+FILE = "vocabulary.npz"
+JSON_FILE = "vocabulary.json"  # what indexes built before the hashed tables have
+FORMAT = 2  # of the JSON file
 PER_FORM = 6           # accented variants kept for each folded form
 MIN_COMPOUND_DF = 2    # compounds seen in one article only are mostly segmentation noise
-DUMPED_ENTRIES = 8192  # vocabulary entries turned into JSON text at once
 _LETTERS = string.ascii_lowercase + string.digits
 # (name, the fields whose terms it lists, the document frequency a form needs to be kept)
 TABLES = (("syllables", ("title_exact", "body_exact"), 1), ("compounds", ("title_cw", "body_cw"), MIN_COMPOUND_DF))
 
 
+class HashedTable:
+    """A table of the vocabulary file: folded form → "form df form df …", found by the 64-bit hash of the table's
+    name and the form in a sorted array, the entry's text beside it ("form\tforms") telling apart two forms that
+    share a hash. Loading it is reading three arrays: the full corpus's JSON took 174 ms to load, and its strings
+    stayed in every server process."""
+
+    def __init__(self, name: str, hashes: np.ndarray, starts: np.ndarray, text: np.ndarray) -> None:
+        self.name, self.hashes, self.starts, self.text = name, hashes, starts, text
+
+    @classmethod
+    def of(cls, name: str, table: dict[str, str]) -> "HashedTable":
+        keys = list(table)
+        hashes = np.fromiter((decoded.key(name, k) for k in keys), dtype=np.uint64, count=len(keys))
+        order = np.argsort(hashes, kind="stable").tolist()
+        entries = [f"{keys[i]}\t{table[keys[i]]}".encode() for i in order]
+        sizes = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
+        text = np.frombuffer(b"".join(entries), dtype=np.uint8)
+        return cls(name, hashes[order], np.concatenate(([0], np.cumsum(sizes))), text)
+
+    def get(self, key: str, default: str = "") -> str:
+        wanted = np.uint64(decoded.key(self.name, key))
+        at = int(np.searchsorted(self.hashes, wanted))
+        while at < len(self.hashes) and self.hashes[at] == wanted:
+            form, _, forms = self.text[self.starts[at]:self.starts[at + 1]].tobytes().decode().partition("\t")
+            if form == key:
+                return forms
+            at += 1
+        return default
+
+    def get_many(self, keys: list[str]) -> list[str]:
+        """`get` for many keys at once: one search of the sorted hashes, the text read only where a hash is found."""
+        wanted = np.fromiter((decoded.key(self.name, k) for k in keys), dtype=np.uint64, count=len(keys))
+        at = np.searchsorted(self.hashes, wanted)
+        hit = at < len(self.hashes)
+        hit[hit] = self.hashes[at[hit]] == wanted[hit]
+        found = [""] * len(keys)
+        for k in np.flatnonzero(hit).tolist():
+            found[k] = self.get(keys[k])
+        return found
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        raw = self.text.tobytes()
+        for start, end in zip(self.starts[:-1].tolist(), self.starts[1:].tolist()):
+            form, _, forms = raw[start:end].decode().partition("\t")
+            yield form, forms
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f"{self.name}_{part}": getattr(self, part) for part in ("hashes", "starts", "text")}
+
+
 class Vocabulary:
     """Folded form → accented forms with document frequencies, for syllables and for compounds.
 
-    Each entry is kept as the text "form df form df …" and split when asked for: loading a few hundred thousand
-    strings takes a quarter of the time of as many nested lists, and the first search waits for that load."""
+    Each entry is kept as the text "form df form df …" and split when asked for; the tables are dicts when computed
+    or read from an older JSON file, `HashedTable`s when read from the file a build writes."""
 
-    def __init__(self, syllables: dict[str, str], compounds: dict[str, str]) -> None:
+    def __init__(self, syllables: dict[str, str] | HashedTable, compounds: dict[str, str] | HashedTable) -> None:
         self.syllables = syllables
         self.compounds = compounds
+
+    def tables(self) -> dict[str, dict[str, str]]:
+        """Both tables as dicts (for comparing vocabularies)."""
+        return {"syllables": dict(self.syllables.items()), "compounds": dict(self.compounds.items())}
 
     @classmethod
     def from_reader(cls, reader, directory: Path | None = None) -> "Vocabulary":
@@ -49,7 +103,16 @@ class Vocabulary:
 
     @classmethod
     def load(cls, directory: Path) -> "Vocabulary":
+        """The vocabulary saved in `directory` (empty when there is none); ValueError when its file is damaged."""
         path = Path(directory) / FILE
+        if path.exists():
+            try:
+                with open(path, "rb") as file, np.load(file) as arrays:  # numpy leaves a damaged file open
+                    return cls(*(HashedTable(name, *(arrays[f"{name}_{part}"] for part in ("hashes", "starts", "text")))
+                                 for name, _fields, _min_df in TABLES))
+            except (zipfile.BadZipFile, EOFError) as err:
+                raise ValueError(f"{path}: {err}") from None
+        path = Path(directory) / JSON_FILE
         if not path.exists():
             return cls({}, {})
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,8 +147,11 @@ class Vocabulary:
     def correction(self, folded: str) -> str | None:
         """A clearly more frequent folded word one edit away, for a word the index barely knows."""
         best, best_df = None, self.doc_freq(folded) * 20
-        for candidate in _one_edit(folded):
-            df = self.doc_freq(candidate)
+        candidates = list(_one_edit(folded))
+        table = self.syllables
+        entries = table.get_many(candidates) if isinstance(table, HashedTable) else [table.get(c, "") for c in candidates]
+        for candidate, entry in zip(candidates, entries):
+            df = sum(map(int, entry.split()[1::2]))
             if df > best_df:
                 best, best_df = candidate, df
         return best
@@ -116,26 +182,18 @@ def _leaves(reader, directory: Path | None) -> list:
     return [(leaf, decoded.open_segment(directory, leaf) if directory else None) for leaf, _ in reader.leaf_readers()]
 
 
-def _write(directory: Path, tables: dict[str, Callable[[], dict[str, str]]]) -> None:
+def _write(directory: Path, tables: dict[str, Callable[[], dict[str, str] | HashedTable]]) -> None:
+    """The tables as `HashedTable`s in one file, each computed and turned into arrays before the next."""
     path = Path(directory) / FILE
-    partial_path = path.with_name(f".{FILE}.{os.getpid()}")
-    with open(partial_path, "w", encoding="utf-8") as out:
-        out.write(f'{{"format": {FORMAT}')
-        for name, table in tables.items():
-            out.write(f", {json.dumps(name)}: ")
-            _dump(out, table())
-        out.write("}")
+    arrays: dict[str, np.ndarray] = {}
+    for name, table in tables.items():
+        made = table()
+        arrays |= (made if isinstance(made, HashedTable) else HashedTable.of(name, made)).arrays()
+        del made
+    partial_path = path.with_name(f".{os.getpid()}.{FILE}")
+    np.savez(partial_path, **arrays)
     os.replace(partial_path, path)  # a reader sees the old vocabulary or the new one, never half of it
-
-
-def _dump(out, table: dict[str, str]) -> None:
-    """The table as a JSON object, written a slice of entries at a time: the text of the whole is never held."""
-    items, separator = iter(table.items()), ""
-    out.write("{")
-    while chunk := dict(islice(items, DUMPED_ENTRIES)):
-        out.write(separator + json.dumps(chunk, ensure_ascii=False)[1:-1])
-        separator = ", "
-    out.write("}")
+    (Path(directory) / JSON_FILE).unlink(missing_ok=True)  # an add to an index built before: its JSON is stale
 
 
 def _grouped(leaves: list, fieldnames: tuple[str, ...], min_df: int) -> dict[str, str]:

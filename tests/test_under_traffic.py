@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from indexer import build as building
 from indexer import store
 from indexer.search import SearchRequest, SearchService
+from indexer.vocabulary import FILE
 from tests.helpers import article, build_index, write_jsonl
 from webui import create_app
 
@@ -375,7 +376,7 @@ def _truncated(good: Path):
 def _vocabulary_cut(good: Path):
     def make(root: Path) -> None:
         shutil.copytree(good, root, symlinks=True)
-        vocabulary = store.current_generation(root) / "vocabulary.json"
+        vocabulary = store.current_generation(root) / FILE
         vocabulary.write_bytes(vocabulary.read_bytes()[:100])  # as a reader would find it mid-write
     return make
 

@@ -5,7 +5,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import heap, store, vocabulary
-from indexer.vocabulary import FILE, Vocabulary
+from indexer.vocabulary import FILE, JSON_FILE, HashedTable, Vocabulary
 from tests.helpers import article, build_index, whoosh_written_index
 
 RECORDS = [
@@ -33,7 +33,8 @@ def test_the_build_writes_a_vocabulary_that_loads_back(tmp_path):
         assert _answers(Vocabulary.from_reader(reader, generation)) == _answers(loaded)
     reference = store.current_generation(whoosh_written_index(tmp_path, RECORDS))
     with whoosh_index.open_dir(str(reference)).reader() as reader:  # from Whoosh's terms: the same
-        assert Vocabulary.from_reader(reader).__dict__ == Vocabulary.load(reference).__dict__ == loaded.__dict__
+        assert Vocabulary.from_reader(reader).tables() == Vocabulary.load(reference).tables() == loaded.tables()
+    assert isinstance(loaded.syllables, HashedTable) and not (generation / JSON_FILE).exists()
     assert _answers(loaded) == {
         "accented": ["hội", "thủ", "việt", None],
         "frequency": [2, 1, 4, 0],  # headlines and bodies counted apart
@@ -44,15 +45,23 @@ def test_the_build_writes_a_vocabulary_that_loads_back(tmp_path):
     }
 
 
-def test_a_vocabulary_written_before_format_2_still_loads(tmp_path):
+@pytest.mark.parametrize("old_format", [1, 2])
+def test_a_vocabulary_written_as_json_by_an_older_build_still_loads(tmp_path, old_format):
     generation = store.current_generation(build_index(tmp_path, RECORDS))
     current = Vocabulary.load(generation)
-    data = json.loads((generation / FILE).read_text(encoding="utf-8"))
-    assert data["format"] == 2 and data["syllables"]["hoi"] == "hội 2 hôi 1"
-    old = {name: {key: [[form, int(df)] for form, df in zip(text.split()[::2], text.split()[1::2])]
-                  for key, text in data[name].items()} for name in ("syllables", "compounds")}
-    (generation / FILE).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
-    assert _answers(Vocabulary.load(generation)) == _answers(current)
+    tables = current.tables()
+    assert tables["syllables"]["hoi"] == "hội 2 hôi 1"
+    if old_format == 1:  # [[form, df], …] lists
+        tables = {name: {key: [[form, int(df)] for form, df in zip(text.split()[::2], text.split()[1::2])]
+                         for key, text in table.items()} for name, table in tables.items()}
+    else:
+        tables = {"format": 2} | tables
+    (generation / FILE).unlink()
+    (generation / JSON_FILE).write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    old = Vocabulary.load(generation)
+    assert isinstance(old.syllables, dict) and _answers(old) == _answers(current)
+    old.save(generation)  # as an add to such an index does: the JSON file goes, the hashed tables replace it
+    assert not (generation / JSON_FILE).exists() and Vocabulary.load(generation).tables() == current.tables()
 
 
 def test_no_vocabulary_file_is_an_empty_vocabulary(tmp_path):
@@ -61,23 +70,34 @@ def test_no_vocabulary_file_is_an_empty_vocabulary(tmp_path):
                                "doc_freq": [0, 0, 0], "compounds": [], "correction": None}
 
 
-def test_tables_are_written_a_slice_of_entries_at_a_time_as_one_json_document(tmp_path, monkeypatch):
-    monkeypatch.setattr(vocabulary, "DUMPED_ENTRIES", 2)
-    syllables = {"a": "á 2", "b": "b 1", "c": "ç 3 c 1", "d": "đ 1", "e": "é 5"}
-    Vocabulary(syllables, {}).save(tmp_path)
-    assert json.loads((tmp_path / FILE).read_text("utf-8")) == {"format": 2, "syllables": syllables, "compounds": {}}
-    assert Vocabulary.load(tmp_path).__dict__ == {"syllables": syllables, "compounds": {}}
+def test_forms_that_share_a_hash_are_told_apart_by_their_text(tmp_path, monkeypatch):
+    syllables = {"a": "á 2", "b": "b 1", "c": "ç 3 c 1", "đ": "đ 1", "e": "é 5"}
+    monkeypatch.setattr(vocabulary.decoded, "key", lambda _table, form: 7 if form in "abc" else 9)
+    Vocabulary(syllables, {"thu_tuong": "thủ_tướng 3"}).save(tmp_path)
+    loaded = Vocabulary.load(tmp_path)
+    assert loaded.tables() == {"syllables": syllables, "compounds": {"thu_tuong": "thủ_tướng 3"}}
+    assert [loaded.syllables.get(form) for form in ("a", "b", "c", "đ", "e", "f", "")] == [
+        "á 2", "b 1", "ç 3 c 1", "đ 1", "é 5", "", ""]
+    assert loaded.syllables.get_many(["a", "f", "c", "e", "đ"]) == ["á 2", "", "ç 3 c 1", "é 5", "đ 1"]
+    assert loaded.compound_forms(["thu", "tuong"]) == ["thủ_tướng"]
+
+
+def test_a_damaged_vocabulary_file_is_a_value_error(tmp_path):
+    Vocabulary({"a": "á 2"}, {}).save(tmp_path)
+    (tmp_path / FILE).write_bytes((tmp_path / FILE).read_bytes()[:100])
+    with pytest.raises(ValueError, match="vocabulary.npz"):
+        Vocabulary.load(tmp_path)
 
 
 def test_a_large_index_has_its_vocabulary_built_in_a_process_of_its_own(tmp_path, monkeypatch):
     generation = store.current_generation(build_index(tmp_path, RECORDS, "here"))
-    expected = Vocabulary.load(generation).__dict__  # built in this process: 3 documents
+    expected = Vocabulary.load(generation).tables()  # built in this process: 3 documents
     assert expected["syllables"]["thu"] == "thủ 4"
     monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", len(RECORDS))
     monkeypatch.setattr(vocabulary, "_build", lambda *_args: pytest.fail("built in this process"))
     (generation / FILE).unlink()
     vocabulary.build_vocabulary(whoosh_index.open_dir(str(generation)), generation)
-    assert Vocabulary.load(generation).__dict__ == expected
+    assert Vocabulary.load(generation).tables() == expected
 
 
 def test_a_vocabulary_process_that_fails_fails_the_build_with_a_message(tmp_path, monkeypatch):
