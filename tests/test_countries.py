@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from indexer import countries
 from indexer.countries import all_countries, country_name, is_country_code
 
 
@@ -37,6 +38,18 @@ def test_all_countries() -> None:
     assert all(is_country_code(code) and country_name(code) == name for code, name in every.items())
 
 
-def test_a_search_process_does_not_load_the_extractor() -> None:
-    code = "import sys, indexer.search; print('indexer.mentions' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+def test_the_snapshot_holds_babels_names() -> None:
+    assert all_countries() == countries.from_babel()  # if not: `python -m indexer.countries` writes it again
+
+
+def test_without_the_snapshot_the_names_come_from_babel(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(countries, "SNAPSHOT", tmp_path / "countries_vi.json")
+    assert countries._snapshot() == countries.from_babel()
+    countries.write_snapshot()
+    assert countries._snapshot() == countries.from_babel() and (tmp_path / "countries_vi.json").exists()
+
+
+def test_a_search_process_loads_neither_the_extractor_nor_babel() -> None:
+    code = "import sys, indexer.search; print('indexer.mentions' in sys.modules, 'babel' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == \
+        "False False\n"
