@@ -30,8 +30,8 @@ def save(reader, directory: Path) -> None:
     sets, set_codes = _codes(column(reader, "countries"))
     tmp = Path(directory) / (FILE + ".tmp")
     with open(tmp, "wb") as out:
-        np.savez(out, segments=np.array(_segments(reader)), dates=np.array(dates), date_codes=date_codes,
-                 sets=np.array(sets), set_codes=set_codes)
+        np.savez(out, segments=np.array(_segments(reader)), dates_text=_text(dates), date_codes=date_codes,
+                 sets_text=_text(sets), set_codes=set_codes)
     os.replace(tmp, Path(directory) / FILE)
 
 
@@ -41,7 +41,7 @@ def load(reader, directory: Path | None) -> Coded:
     try:
         with open(Path(directory or "") / FILE, "rb") as raw, np.load(raw, allow_pickle=False) as data:
             if data["segments"].tolist() == _segments(reader):
-                return Coded(data["dates"].tolist(), data["date_codes"], data["sets"].tolist(), data["set_codes"])
+                return Coded(_values(data, "dates"), data["date_codes"], _values(data, "sets"), data["set_codes"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         pass
     return Coded(*_codes(column(reader, "date")), *_codes(column(reader, "countries")))
@@ -63,6 +63,18 @@ def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     distinct = sorted(set(values)) or [""]
     code = {value: i for i, value in enumerate(distinct)}
     return distinct, np.fromiter((code[v] for v in values), dtype=np.int32, count=len(values))
+
+
+def _text(values: list[str]) -> np.ndarray:
+    """Distinct values as one UTF-8 text, a line each: a fixed-width string array of country sets held 11 MB of the
+    full corpus's file, each set padded to the longest (137 characters)."""
+    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
+
+
+def _values(data, name: str) -> list[str]:
+    if f"{name}_text" in data.files:
+        return data[f"{name}_text"].tobytes().decode("utf-8").split("\n")
+    return data[name].tolist()  # a file written before the values were one text
 
 
 def _segments(reader) -> list[str]:

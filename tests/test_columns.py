@@ -66,6 +66,18 @@ def test_a_file_for_other_segments_or_a_damaged_one_is_not_used(tmp_path):
     assert _facets(root).bitmaps("countries") == {"RU": 0b001, "UZ": 0b010, "VN": 0b011}
 
 
+def test_a_file_written_with_string_arrays_still_loads(tmp_path):
+    generation = store.current_generation(build_index(tmp_path, RECORDS))
+    with np.load(generation / columns.FILE) as data:
+        assert sorted(data.files) == ["date_codes", "dates_text", "segments", "set_codes", "sets_text"]
+        arrays = {name: data[name] for name in ("segments", "date_codes", "set_codes")}
+    # as a build before the texts wrote it, with other dates than Whoosh's to tell where they were read from
+    np.savez(generation / columns.FILE, dates=np.array(["", "1999-01-01", "1999-02-02"]),
+             sets=np.array(["", "RU,VN", "UZ,VN"]), **arrays)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert _values(reader, generation) == (["1999-01-01", "1999-02-02", ""], ["RU,VN", "UZ,VN", ""])
+
+
 def test_facet_counts_over_any_set_of_documents_equal_the_bitmaps(tmp_path):
     facets = _facets(build_index(tmp_path, RECORDS))
     for bits in range(8):  # every subset of the three documents
