@@ -69,14 +69,15 @@ class VectorScorer:
         docs, frequencies = self.docsets.postings.get(fieldname, text)
         if not len(docs):
             return
-        weights = frequencies.astype(np.float64)
-        # boost·idf · (tf·(K1+1)) / (tf + norm), in place: the same operations in the same order, fewer arrays
-        score = weights * (self.K1 + 1)
+        # boost·idf · (tf·(K1+1)) / (tf + norm), in place: the same operations in the same order, fewer arrays (the
+        # frequencies converted inside the ufuncs; take and a plain store where indexing and += gathered twice)
+        score = np.multiply(frequencies, self.K1 + 1, dtype=np.float64)
         score *= boost * self._idf(len(docs))
-        lengths = self._length_norms(fieldname)[docs]
-        lengths += weights
+        lengths = self._length_norms(fieldname).take(docs)
+        lengths += frequencies
         score /= lengths
-        out[docs] += score
+        score += out.take(docs)  # a term's documents are distinct: no sum is lost
+        out[docs] = score
 
     def _idf(self, doc_frequency: int) -> float:
         """Whoosh's idf (`WeightingModel.idf`), from the postings' count: deleted documents count, as there."""
