@@ -488,89 +488,82 @@ class PackedPositions:
         return values
 
 
-class PositionsWriter:
-    """A build's positions, 12 bits each (`PackedPositions`): 1.5 bytes a position where two took; the few of
-    PACKED_ESCAPE or more have it in their place and their values in `position_high`, at the positions
-    `position_at` lists."""
+class _EscapedPairs:
+    """Small integers packed two at a time (`pack`) into `<names[0]>.npy`, each capped at `escape`: those of
+    `escape` or more also go whole to `<names[2]>`, at the indices `<names[1]>` lists. Writes of any length: an odd
+    one leaves a value to carry into the next."""
 
-    def __init__(self, out: Path, count: int) -> None:
-        self.out = out
-        self._packed = ArrayWriter(out / "packed_positions.npy", np.uint8, 3 * ((count + 1) // 2))
+    names: tuple[str, str, str]
+    escape: int
+    code_type: type
+    bytes_per_pair: int
+
+    def __init__(self, out: Path, count: int, high_type) -> None:
+        self.out, self._high_type = out, high_type
+        self._packed = ArrayWriter(out / f"{self.names[0]}.npy", np.uint8, self.bytes_per_pair * ((count + 1) // 2))
         self._at_type = np.uint32 if count < 2**32 else np.int64
-        self._raw = {name: open(out / f"{name}.raw", "wb") for name in _PACKED_ARRAYS[1:]}  # noqa: SIM115
-        self._carry = np.zeros(0, dtype=np.uint16)  # a position left over from an odd write
+        self._raw = {name: open(out / f"{name}.raw", "wb") for name in self.names[1:]}  # noqa: SIM115
+        self._carry = np.zeros(0, dtype=self.code_type)
         self._written = 0
 
     def write(self, values: np.ndarray) -> None:
         values = np.asarray(values)
-        high = np.flatnonzero(values >= PACKED_ESCAPE)
-        self._raw["position_at"].write((high + self._written).astype(self._at_type).tobytes())
-        self._raw["position_high"].write(values[high].astype(np.int32).tobytes())
+        high = np.flatnonzero(values >= self.escape)
+        self._raw[self.names[1]].write((high + self._written).astype(self._at_type).tobytes())
+        self._raw[self.names[2]].write(values[high].astype(self._high_type).tobytes())
         self._written += len(values)
-        codes = np.concatenate((self._carry, np.minimum(values, PACKED_ESCAPE).astype(np.uint16)))
+        codes = np.concatenate((self._carry, np.minimum(values, self.escape).astype(self.code_type)))
         even = len(codes) - len(codes) % 2
-        self._packed.write(_pack12(codes[0:even:2], codes[1:even:2]))
+        self._packed.write(self.pack(codes[0:even:2], codes[1:even:2]))
         self._carry = codes[even:]
 
-    def __enter__(self) -> "PositionsWriter":
+    @staticmethod
+    def pack(even: np.ndarray, odd: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __enter__(self) -> "_EscapedPairs":
         return self
 
     def __exit__(self, *exc) -> None:
         if exc[0] is None and len(self._carry):
-            self._packed.write(_pack12(self._carry, np.zeros(1, dtype=np.uint16)))
+            self._packed.write(self.pack(self._carry, np.zeros(1, dtype=self.code_type)))
         for raw in self._raw.values():
             raw.close()
         self._packed.__exit__(*exc)
         if exc[0] is None:
-            for name, dtype in (("position_at", self._at_type), ("position_high", np.int32)):
+            for name, dtype in zip(self.names[1:], (self._at_type, self._high_type)):
                 _raw_to_npy(self.out / f"{name}.raw", self.out / f"{name}.npy", dtype)
 
 
-def _pack12(even: np.ndarray, odd: np.ndarray) -> np.ndarray:
-    """Pairs of 12-bit codes as three bytes: even's low byte, even's high half and odd's low half, odd's high byte."""
-    out = np.empty((len(even), 3), dtype=np.uint8)
-    out[:, 0] = even & 255
-    out[:, 1] = (even >> 8) | ((odd & 15) << 4)
-    out[:, 2] = odd >> 4
-    return out.reshape(-1)
+class PositionsWriter(_EscapedPairs):
+    """A build's positions, 12 bits each (`PackedPositions`): 1.5 bytes a position where two took; the few of
+    PACKED_ESCAPE or more have it in their place and their values in `position_high`."""
+
+    names, escape, code_type, bytes_per_pair = _PACKED_ARRAYS, PACKED_ESCAPE, np.uint16, 3
+
+    def __init__(self, out: Path, count: int) -> None:
+        super().__init__(out, count, np.int32)
+
+    @staticmethod
+    def pack(even: np.ndarray, odd: np.ndarray) -> np.ndarray:
+        """Three bytes a pair: even's low byte, even's high half and odd's low half, odd's high byte."""
+        out = np.empty((len(even), 3), dtype=np.uint8)
+        out[:, 0] = even & 255
+        out[:, 1] = (even >> 8) | ((odd & 15) << 4)
+        out[:, 2] = odd >> 4
+        return out.reshape(-1)
 
 
-class WeightsWriter:
+class WeightsWriter(_EscapedPairs):
     """A build's weights (term frequencies: 0.58 of the full corpus's are 1, 0.007 are 15 or more), two to a byte in
     `weight_nibbles` (posting 2k in the low half of byte k), NIBBLE_ESCAPE for those of 15 or more, whose values
-    are in `weight_high` at the postings `weight_at` lists: 0.54 bytes a posting where a byte each took one."""
+    are in `weight_high`: 0.54 bytes a posting where a byte each took one."""
 
-    def __init__(self, out: Path, postings: int, weight_type) -> None:
-        self.out, self._type = out, weight_type
-        self._nibbles = ArrayWriter(out / "weight_nibbles.npy", np.uint8, (postings + 1) // 2)
-        self._at_type = np.uint32 if postings < 2**32 else np.int64
-        self._raw = {name: open(out / f"{name}.raw", "wb") for name in _NIBBLE_ARRAYS[1:]}  # noqa: SIM115
-        self._carry = np.zeros(0, dtype=np.uint8)  # a nibble left over from an odd write
-        self._written = 0
+    names, escape, code_type, bytes_per_pair = _NIBBLE_ARRAYS, NIBBLE_ESCAPE, np.uint8, 1
 
-    def write(self, values: np.ndarray) -> None:
-        values = np.asarray(values)
-        high = np.flatnonzero(values >= NIBBLE_ESCAPE)
-        self._raw["weight_at"].write((high + self._written).astype(self._at_type).tobytes())
-        self._raw["weight_high"].write(values[high].astype(self._type).tobytes())
-        self._written += len(values)
-        nibbles = np.concatenate((self._carry, np.minimum(values, NIBBLE_ESCAPE).astype(np.uint8)))
-        even = len(nibbles) - len(nibbles) % 2
-        self._nibbles.write(nibbles[0:even:2] | (nibbles[1:even:2] << 4))
-        self._carry = nibbles[even:]
-
-    def __enter__(self) -> "WeightsWriter":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if exc[0] is None and len(self._carry):
-            self._nibbles.write(self._carry)
-        for raw in self._raw.values():
-            raw.close()
-        self._nibbles.__exit__(*exc)
-        if exc[0] is None:
-            for name, dtype in (("weight_at", self._at_type), ("weight_high", self._type)):
-                _raw_to_npy(self.out / f"{name}.raw", self.out / f"{name}.npy", dtype)
+    @staticmethod
+    def pack(even: np.ndarray, odd: np.ndarray) -> np.ndarray:
+        return even | (odd << 4)
 
 
 def _text(text: str | bytes) -> str:
