@@ -31,7 +31,7 @@ class KeyCounts:
         self.keys = sorted({key for keys in keys_of_code for key in keys if key})
         index = {key: i for i, key in enumerate(self.keys)}
         pairs = [(code, index[key]) for code, keys in enumerate(keys_of_code) for key in keys if key]
-        self.codes, self.code_count = codes, len(keys_of_code)
+        self.codes, self.code_count = codes.astype(np.intp), len(keys_of_code)  # what bincount takes as it is
         self.pair_code = np.array([code for code, _ in pairs], dtype=np.int64)  # ascending: pairs are by code
         self.pair_key = np.array([key for _, key in pairs], dtype=np.int64)
         self.pair_starts = np.searchsorted(self.pair_code, np.arange(self.code_count + 1))
@@ -41,7 +41,11 @@ class KeyCounts:
         return self.count_codes(self.per_code(mask))
 
     def per_code(self, mask: np.ndarray) -> np.ndarray:
-        """How many documents of the mask have each code: shared by counters over the same codes."""
+        """How many documents of the mask have each code: shared by counters over the same codes. A mask of more
+        than a sixteenth of the documents is counted as weights: picking its codes out branches on every document
+        (1.3 ms at half of the full corpus's, against 0.35 ms for the weights, whatever the share)."""
+        if np.count_nonzero(mask) * 16 > len(mask):
+            return np.bincount(self.codes, weights=mask, minlength=self.code_count).astype(np.int64)
         return np.bincount(self.codes[mask], minlength=self.code_count)
 
     def count_codes(self, per_code: np.ndarray) -> Counter:
