@@ -64,7 +64,8 @@ def workers(pid: int) -> list[int]:
 
 
 def start_server(index: Path, port: int, log) -> subprocess.Popen:
-    """`python -m webui` with two worker processes, once it accepts connections."""
+    """`python -m webui` with two worker processes, once it accepts connections and both workers are forked (the
+    listening socket accepts before they are: a test that listed them at once found one)."""
     process = subprocess.Popen([sys.executable, "-m", "webui", "--host", "127.0.0.1", "--port", str(port),
                                 "--workers", "2"], cwd=PROJECT, env={**os.environ, "INDEX_DIR": str(index)},
                                stdout=log, stderr=subprocess.STDOUT)
@@ -72,12 +73,14 @@ def start_server(index: Path, port: int, log) -> subprocess.Popen:
     while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
+                if len(workers(process.pid)) == 2:
+                    return process
         except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"`python -m webui` did not start:\n{log.read()}")
-            time.sleep(0.1)
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            pytest.fail(f"`python -m webui` did not start with two workers:\n{log.read()}")
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
