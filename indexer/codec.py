@@ -32,12 +32,12 @@ class Codec(whoosh3.W3Codec):
 
 class _PerDocWriter(whoosh3.W3PerDocWriter):
     def _create_column(self, fieldname, column):
-        super()._create_column(fieldname, StoredColumn() if fieldname == "_stored" else column)
+        super()._create_column(fieldname, STORED if fieldname == "_stored" else column)
 
 
 class _PerDocReader(whoosh3.W3PerDocReader):
     def stored_fields(self, docnum):
-        return self._cached_reader("_stored", StoredColumn())[docnum] or {}
+        return self._cached_reader("_stored", STORED)[docnum] or {}
 
 
 class StoredColumn(columns.Column):
@@ -115,6 +115,9 @@ class StoredColumn(columns.Column):
 
         def __iter__(self):
             return (self[docnum] for docnum in range(self._doccount))
+
+
+STORED = StoredColumn()
 
 
 def _compressor(dictionary: bytes):

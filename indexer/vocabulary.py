@@ -90,10 +90,6 @@ class Vocabulary:
         self.syllables = syllables
         self.compounds = compounds
 
-    def tables(self) -> dict[str, dict[str, str]]:
-        """Both tables as dicts (for comparing vocabularies)."""
-        return {"syllables": dict(self.syllables.items()), "compounds": dict(self.compounds.items())}
-
     @classmethod
     def from_reader(cls, reader, directory: Path | None = None) -> "Vocabulary":
         """Read the exact-syllable and compound lexicons of an index (one pass over each): from a segment's decoded

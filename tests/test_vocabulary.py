@@ -15,6 +15,11 @@ RECORDS = [
 ]
 
 
+def _tables(vocabulary: Vocabulary) -> dict[str, dict[str, str]]:
+    """Both tables as dicts, whether loaded (`HashedTable`) or computed."""
+    return {"syllables": dict(vocabulary.syllables.items()), "compounds": dict(vocabulary.compounds.items())}
+
+
 def _answers(vocabulary: Vocabulary) -> dict:
     return {
         "accented": [vocabulary.accented(w) for w in ("hoi", "thu", "viet", "khong")],
@@ -33,7 +38,7 @@ def test_the_build_writes_a_vocabulary_that_loads_back(tmp_path):
         assert _answers(Vocabulary.from_reader(reader, generation)) == _answers(loaded)
     reference = store.current_generation(whoosh_written_index(tmp_path, RECORDS))
     with whoosh_index.open_dir(str(reference)).reader() as reader:  # from Whoosh's terms: the same
-        assert Vocabulary.from_reader(reader).tables() == Vocabulary.load(reference).tables() == loaded.tables()
+        assert _tables(Vocabulary.from_reader(reader)) == _tables(Vocabulary.load(reference)) == _tables(loaded)
     assert isinstance(loaded.syllables, HashedTable) and not (generation / JSON_FILE).exists()
     assert _answers(loaded) == {
         "accented": ["hội", "thủ", "việt", None],
@@ -49,7 +54,7 @@ def test_the_build_writes_a_vocabulary_that_loads_back(tmp_path):
 def test_a_vocabulary_written_as_json_by_an_older_build_still_loads(tmp_path, old_format):
     generation = store.current_generation(build_index(tmp_path, RECORDS))
     current = Vocabulary.load(generation)
-    tables = current.tables()
+    tables = _tables(current)
     assert tables["syllables"]["hoi"] == "hội 2 hôi 1"
     if old_format == 1:  # [[form, df], …] lists
         tables = {name: {key: [[form, int(df)] for form, df in zip(text.split()[::2], text.split()[1::2])]
@@ -61,7 +66,7 @@ def test_a_vocabulary_written_as_json_by_an_older_build_still_loads(tmp_path, ol
     old = Vocabulary.load(generation)
     assert isinstance(old.syllables, dict) and _answers(old) == _answers(current)
     old.save(generation)  # as an add to such an index does: the JSON file goes, the hashed tables replace it
-    assert not (generation / JSON_FILE).exists() and Vocabulary.load(generation).tables() == current.tables()
+    assert not (generation / JSON_FILE).exists() and _tables(Vocabulary.load(generation)) == _tables(current)
 
 
 def test_no_vocabulary_file_is_an_empty_vocabulary(tmp_path):
@@ -75,7 +80,7 @@ def test_forms_that_share_a_hash_are_told_apart_by_their_text(tmp_path, monkeypa
     monkeypatch.setattr(vocabulary.decoded, "key", lambda _table, form: 7 if form in "abc" else 9)
     Vocabulary(syllables, {"thu_tuong": "thủ_tướng 3"}).save(tmp_path)
     loaded = Vocabulary.load(tmp_path)
-    assert loaded.tables() == {"syllables": syllables, "compounds": {"thu_tuong": "thủ_tướng 3"}}
+    assert _tables(loaded) == {"syllables": syllables, "compounds": {"thu_tuong": "thủ_tướng 3"}}
     assert [loaded.syllables.get(form) for form in ("a", "b", "c", "đ", "e", "f", "")] == [
         "á 2", "b 1", "ç 3 c 1", "đ 1", "é 5", "", ""]
     assert loaded.syllables.get_many(["a", "f", "c", "e", "đ"]) == ["á 2", "", "ç 3 c 1", "é 5", "đ 1"]
@@ -91,13 +96,13 @@ def test_a_damaged_vocabulary_file_is_a_value_error(tmp_path):
 
 def test_a_large_index_has_its_vocabulary_built_in_a_process_of_its_own(tmp_path, monkeypatch):
     generation = store.current_generation(build_index(tmp_path, RECORDS, "here"))
-    expected = Vocabulary.load(generation).tables()  # built in this process: 3 documents
+    expected = _tables(Vocabulary.load(generation))  # built in this process: 3 documents
     assert expected["syllables"]["thu"] == "thủ 4"
     monkeypatch.setattr(heap, "OWN_PROCESS_DOCS", len(RECORDS))
     monkeypatch.setattr(vocabulary, "_build", lambda *_args: pytest.fail("built in this process"))
     (generation / FILE).unlink()
     vocabulary.build_vocabulary(whoosh_index.open_dir(str(generation)), generation)
-    assert Vocabulary.load(generation).tables() == expected
+    assert _tables(Vocabulary.load(generation)) == expected
 
 
 def test_a_vocabulary_process_that_fails_fails_the_build_with_a_message(tmp_path, monkeypatch):
