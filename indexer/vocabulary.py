@@ -147,7 +147,7 @@ class Vocabulary:
         table = self.syllables
         entries = table.get_many(candidates) if isinstance(table, HashedTable) else [table.get(c, "") for c in candidates]
         for candidate, entry in zip(candidates, entries):
-            df = sum(map(int, entry.split()[1::2]))
+            df = sum(df for _form, df in _parsed(entry))
             if df > best_df:
                 best, best_df = candidate, df
         return best
@@ -220,9 +220,13 @@ def _joined(forms: list) -> str:
     return " ".join(f"{form} {df}" for form, df in forms)
 
 
-def _forms(table: dict[str, str], key: str) -> list[tuple[str, int]]:
+def _forms(table: dict[str, str] | HashedTable, key: str) -> list[tuple[str, int]]:
     """The (form, document frequency) pairs of an entry, most frequent first."""
-    parts = table.get(key, "").split()
+    return _parsed(table.get(key, ""))
+
+
+def _parsed(entry: str) -> list[tuple[str, int]]:
+    parts = entry.split()
     return [(parts[i], int(parts[i + 1])) for i in range(0, len(parts), 2)]
 
 
