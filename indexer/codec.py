@@ -102,7 +102,11 @@ class StoredColumn(columns.Column):
         def __init__(self, dbfile, basepos: int, length: int, doccount: int) -> None:
             super().__init__(dbfile, basepos, length, doccount)
             self._basepos, self._doccount = basepos, doccount
+            if length < _TRAILER.size:
+                raise ValueError(f"the stored fields' column is damaged ({length} bytes)")
             at, size, self._offsets_at = _TRAILER.unpack(dbfile.get(basepos + length - _TRAILER.size, _TRAILER.size))
+            if at + size != self._offsets_at or self._offsets_at + 8 * (doccount + 1) + _TRAILER.size != length:
+                raise ValueError(f"the stored fields' column is damaged ({length} bytes, not what its trailer says)")
             self._decompress = _decompressor(dbfile.get(basepos + at, size) if size else b"").decompress
 
         def __getitem__(self, docnum: int):
@@ -118,6 +122,15 @@ class StoredColumn(columns.Column):
 
 
 STORED = StoredColumn()
+
+
+def check_stored(reader) -> None:
+    """Open the stored fields' column of each segment written with this codec: a damaged one raises ValueError here,
+    when the index is opened, rather than in the middle of a search."""
+    for leaf, _offset in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if isinstance(perdoc, _PerDocReader) and leaf.doc_count_all():
+            perdoc._cached_reader("_stored", STORED)
 
 
 def _compressor(dictionary: bytes):

@@ -14,7 +14,7 @@ from pathlib import Path
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "DG", "EA", "IC", "TA"})
 _HISTORICAL = {"SU": "Liên Xô"}
 # Babel's names as they were last written by `python -m indexer.countries` (a test checks they still are): a search
-# process reads 250 names instead of importing Babel and unpickling CLDR's Vietnamese locale (25 ms of its start)
+# process reads 251 names instead of importing Babel and unpickling CLDR's Vietnamese locale (25 ms of its start)
 SNAPSHOT = Path(__file__).with_name("data") / "countries_vi.json"
 
 
@@ -54,7 +54,6 @@ def is_country_code(code: str) -> bool:
 def all_countries() -> dict[str, str]:
     """Every country code with its Vietnamese name."""
     return dict(_NAMES)
-
 
 
 if __name__ == "__main__":

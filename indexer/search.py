@@ -24,6 +24,7 @@ from indexer.docsets import DocSets
 from indexer.scoring import Unsupported, VectorScorer
 from indexer.analysis import fold
 from indexer.facets import CountryFacet, DateFacet, FacetColumns
+from indexer.codec import check_stored
 from indexer.highlight import mark_all, snippet
 from indexer.query import ParsedQuery, QueryError, parse
 from indexer.ranking import DEFAULT_WEIGHTS, Weights, exclusion, required_groups, to_whoosh
@@ -127,6 +128,7 @@ def _load(generation: Path, now: float) -> _Opened:
         try:
             index = whoosh_index.open_dir(str(generation))
             searcher = index.searcher()
+            check_stored(searcher.reader())
             columns = FacetColumns.load(searcher.reader(), generation)
             vocabulary, stamp = _vocabulary(generation)
             sets = DocSets(searcher, generation)

@@ -89,6 +89,16 @@ def test_a_document_number_past_the_end_is_an_index_error(tmp_path):
         reader._perdoc.stored_fields(3)
 
 
+@pytest.mark.parametrize("cut", [1, 24, 1000])
+def test_a_column_cut_short_is_found_when_opened(tmp_path, cut):
+    _write(tmp_path / "ix", _articles(50))
+    path = next((tmp_path / "ix").glob("*._stored.col"))
+    path.write_bytes(path.read_bytes()[:-cut])
+    with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader, \
+            pytest.raises(ValueError, match="stored fields' column is damaged"):
+        codec.check_stored(reader)
+
+
 def test_segments_of_whooshs_codec_and_ours_read_side_by_side(tmp_path):
     docs = _articles(40)
     _write(tmp_path / "ix", docs[:20], W3Codec())  # an index written before this codec

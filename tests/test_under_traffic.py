@@ -381,6 +381,14 @@ def _vocabulary_cut(good: Path):
     return make
 
 
+def _stored_cut(good: Path):
+    def make(root: Path) -> None:
+        shutil.copytree(good, root, symlinks=True)
+        stored = next(store.current_generation(root).glob("*._stored.col"))
+        stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])  # the articles shown, not the postings
+    return make
+
+
 @pytest.fixture(scope="module")
 def good_index(tmp_path_factory):
     return build_index(tmp_path_factory.mktemp("good"), OLD[:12])
@@ -394,6 +402,7 @@ BROKEN = {
     "garbage table of contents": lambda good: _garbage,
     "every file cut in half": _truncated,
     "vocabulary cut short": _vocabulary_cut,
+    "stored articles cut short": _stored_cut,
 }
 
 
